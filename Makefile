@@ -1,0 +1,33 @@
+# livret — the two commands of the README, and the benchmark.
+#   make run    set up, build in release mode, run the main job on the bundled sample
+#   make test   set up, build, run every test
+#   make bench  the performance figures (release mode)
+SHELL := /bin/bash
+SWIFT ?= swift
+SHARED ?= $(abspath ../shared)
+RELEASE_BIN := .build/release/livret
+
+.PHONY: run test bench deps test-deps build clean
+
+deps:
+	@scripts/ensure-deps run
+
+test-deps:
+	@scripts/ensure-deps test
+	@LIVRET_SHARED_TOOLS=$(SHARED)/tools $(SHARED)/tools/python-tools-env >/dev/null
+
+build: deps
+	$(SWIFT) build -c release --product livret
+
+run: build
+	@scripts/main-job $(RELEASE_BIN)
+
+test: deps test-deps
+	$(SWIFT) build --build-tests
+	LIVRET_SHARED_TOOLS=$(SHARED)/tools $(SWIFT) test --skip-build
+
+bench: build test-deps
+	@scripts/bench $(RELEASE_BIN) $(SHARED)/tools
+
+clean:
+	rm -rf .build out

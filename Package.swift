@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+// livret — the Livret Scolaire du Lycée as documents: import, render, print, archive.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "livret",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "livret", targets: ["livret"]),
+        .library(name: "LivretModel", targets: ["LivretModel"]),
+        .library(name: "LivretImport", targets: ["LivretImport"]),
+        .library(name: "LivretLayout", targets: ["LivretLayout"]),
+        .library(name: "LivretPDF", targets: ["LivretPDF"]),
+        .library(name: "LivretArchive", targets: ["LivretArchive"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages (pkg-config names as on Debian 12).
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        .systemLibrary(name: "CHarfBuzz", pkgConfig: "harfbuzz", providers: [.apt(["libharfbuzz-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // The only code that includes libxml2's headers: Swift sees opaque types (see DESIGN.md, pitfalls).
+        .target(name: "CXMLBridge", dependencies: ["CLibXML2"]),
+
+        // Values and rules: the canonical livret document, identifiers, averages, number format.
+        .target(name: "LivretModel", swiftSettings: strict),
+        // Exchange files (SIECLE, LSL import XML, nomenclature, profile) -> canonical documents.
+        .target(name: "LivretImport", dependencies: ["LivretModel", "CXMLBridge"], swiftSettings: strict),
+        // Layout files + documents -> pages of positioned, shaped boxes. Knows nothing of cairo.
+        .target(name: "LivretLayout", dependencies: ["LivretModel", "CHarfBuzz"], swiftSettings: strict),
+        // Pages -> PDF bytes through cairo (fonts embedded as subsets). Knows nothing of the LSL.
+        .target(name: "LivretPDF", dependencies: ["LivretLayout", "CCairo", "CFreeType"], swiftSettings: strict),
+        // OCFL 1.1 storage root, SQLite index (GRDB), fixity.
+        .target(
+            name: "LivretArchive",
+            dependencies: [
+                "LivretModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // The subcommands; the executable below only runs them.
+        .target(
+            name: "LivretCLI",
+            dependencies: [
+                "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "livret", dependencies: ["LivretCLI"], swiftSettings: strict),
+
+        .target(name: "LivretTestSupport", path: "Tests/LivretTestSupport", swiftSettings: strict),
+        .testTarget(name: "LivretModelTests", dependencies: ["LivretModel"], swiftSettings: strict),
+        .testTarget(
+            name: "LivretRenderTests",
+            dependencies: ["LivretModel", "LivretLayout", "LivretPDF", "LivretTestSupport", "livret"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "LivretImportTests",
+            dependencies: ["LivretModel", "LivretImport", "LivretTestSupport", "livret"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "LivretArchiveTests",
+            dependencies: ["LivretArchive", "LivretTestSupport", "livret"],
+            swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,2 @@
+/// The OCFL 1.1 archive of every livret issued.
+public enum LivretArchive {}

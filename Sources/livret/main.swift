@@ -1,0 +1,3 @@
+import LivretCLI
+
+await LivretCommand.main()

@@ -1,0 +1,110 @@
+import Foundation
+
+/// What a finished process said.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: Data
+    public var stderr: String
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+}
+
+/// Helpers shared by the test targets: run the `livret` binary and the reader tools
+/// (pdftotext, pdffonts, qpdf…) as a person would.
+public enum TestSupport {
+    /// The repository root (this file is Tests/LivretTestSupport/TestSupport.swift).
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `../shared/tools` beside the repository (or `LIVRET_SHARED_TOOLS`).
+    public static let sharedTools: URL = {
+        if let path = ProcessInfo.processInfo.environment["LIVRET_SHARED_TOOLS"] { return URL(fileURLWithPath: path) }
+        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/tools")
+    }()
+
+    /// The `livret` executable built beside the test bundle (or `LIVRET_BIN`).
+    public static let livretBinary: URL = {
+        if let path = ProcessInfo.processInfo.environment["LIVRET_BIN"] { return URL(fileURLWithPath: path) }
+        let bundleDirectory = Bundle.main.bundleURL.deletingLastPathComponent()
+        for candidate in [bundleDirectory, Bundle.main.bundleURL, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap({ $0 }) {
+            let url = candidate.appendingPathComponent("livret")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return repositoryRoot.appendingPathComponent(".build/debug/livret")
+    }()
+
+    /// Runs a program to completion; `input` is written to its standard input.
+    @discardableResult
+    public static func run(
+        _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil,
+        currentDirectory: URL? = nil
+    ) throws -> ProcessResult {
+        let process = Process()
+        if executable.hasPrefix("/") {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [executable] + arguments
+        }
+        if let environment {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("livret-test-\(UUID().uuidString).out")
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("livret-test-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let outHandle = try FileHandle(forWritingTo: outURL)
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        let inPipe = Pipe()
+        process.standardInput = inPipe
+        try process.run()
+        if let input { inPipe.fileHandleForWriting.write(input) }
+        try inPipe.fileHandleForWriting.close()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        return ProcessResult(
+            status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    /// Runs `livret` with arguments.
+    @discardableResult
+    public static func livret(_ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
+        try run(livretBinary.path, arguments, input: input, environment: environment)
+    }
+
+    /// A new empty directory, removed by the caller when done (or left for inspection).
+    public static func temporaryDirectory(_ name: String = "livret") throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The text of a PDF as `pdftotext -layout` reads it (or in reading order without `layout`).
+    public static func pdfText(_ pdf: URL, layout: Bool = false, firstPage: Int? = nil, lastPage: Int? = nil) throws -> String {
+        var arguments = layout ? ["-layout"] : []
+        if let firstPage { arguments += ["-f", "\(firstPage)"] }
+        if let lastPage { arguments += ["-l", "\(lastPage)"] }
+        let result = try run("pdftotext", arguments + ["-enc", "UTF-8", pdf.path, "-"])
+        return result.stdoutText
+    }
+
+    /// `pdfinfo` fields (`Pages`, `Title`, …).
+    public static func pdfInfo(_ pdf: URL) throws -> [String: String] {
+        let result = try run("pdfinfo", ["-enc", "UTF-8", pdf.path])
+        var fields: [String: String] = [:]
+        for line in result.stdoutText.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return fields
+    }
+}
