@@ -1,23 +1,59 @@
 import ArgumentParser
 import Foundation
+import LivretLayout
 import LivretModel
 
 struct RenderCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "render", abstract: "Render one livret document (JSON) to PDF.")
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render one livret document (canonical JSON) to PDF.",
+        discussion: """
+            The document is checked first (every problem is listed, each naming its field); the
+            PDF is written only when the whole livret could be laid out. A text that does not fit
+            its cell is set smaller down to the layout's minimum size; past that the livret is
+            refused with a message naming the pupil, the discipline and the overflow: no text is
+            ever cut.
 
-    @Argument(help: "The canonical livret document (JSON), or - for standard input.")
+            Exit codes: 0 written; 1 refused (invalid document, text that cannot fit, unknown
+            layout): no file written; 64 wrong usage; 74 a file could not be read or written.
+            """)
+
+    @Argument(help: ArgumentHelp("The canonical livret document (JSON), or - for standard input.", valueName: "document.json"))
     var document: String
 
-    @Option(name: .shortAndLong, help: "The PDF to write, or - for standard output.")
+    @Option(name: .shortAndLong, help: ArgumentHelp("The PDF to write, or - for standard output.", valueName: "out.pdf"))
     var output: String
+
+    @Option(help: ArgumentHelp("The livret model: a file name in Layouts/ without .json (default: the document's `modele`, else gt-2012).", valueName: "name"))
+    var layout: String?
+
+    @Option(help: ArgumentHelp("The folder of layout files (default: $LIVRET_LAYOUTS, else Layouts/ found beside the program).", valueName: "dir"))
+    var layouts: String?
+
+    @Option(help: ArgumentHelp("The folder of fonts (default: $LIVRET_FONTS, else Fonts/ found beside the program).", valueName: "dir"))
+    var fonts: String?
 
     func run() async throws {
         let data = try readInput(document)
+        let source = document == "-" ? "<stdin>" : document
+        let livret: LivretDocument
         do {
-            _ = try LivretDocument.decode(data, source: document)
+            livret = try LivretDocument.decode(data, source: source)
         } catch {
             printError(error.description)
             throw ExitCode(LivretExit.refused)
         }
+        let pdf: Data
+        do {
+            let renderer = try Renderer.load(layout: layout, layouts: layouts, fonts: fonts)
+            pdf = try renderer.pdf(livret)
+        } catch let error as LayoutError {
+            printError("livret: \(source): \(error)")
+            throw ExitCode(LivretExit.refused)
+        } catch {
+            printError("livret: \(source): \(error)")
+            throw ExitCode(LivretExit.software)
+        }
+        try writeOutput(pdf, to: output)
     }
 }

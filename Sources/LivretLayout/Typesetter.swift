@@ -1,0 +1,242 @@
+/// Breaks text into lines and fits it into cells. One per layout task (it caches shaped
+/// words and is not `Sendable`); the `FontSet` underneath is shared.
+///
+/// Line breaking follows the Unicode rules that matter for French text (UAX #14, simplified):
+/// a line may break after spaces and after a hyphen between two letters; never at a no-break
+/// space (U+00A0, U+202F) or a non-breaking hyphen (U+2011), never before `:` `;` `!` `?` `»`,
+/// never after `«`, never inside a word. A newline is a forced break.
+public final class Typesetter {
+    public let fonts: FontSet
+    private var cache: [CacheKey: Shaped] = [:]
+
+    private struct CacheKey: Hashable {
+        var text: String
+        var style: FontStyle
+    }
+
+    struct Shaped {
+        var glyphs: [PositionedGlyph]
+        var advance: Double  // ems
+    }
+
+    /// A line, in ems: multiply by the size to get points.
+    public struct Line: Hashable, Sendable {
+        public var text: String
+        public var glyphs: [PositionedGlyph]
+        public var width: Double
+    }
+
+    /// The result of fitting text into a cell.
+    public struct Fitted: Sendable {
+        public var lines: [Line]
+        public var size: Double
+        public var style: FontStyle
+        public var lineHeight: Double { size * Typesetter.leading }
+        public var height: Double { Double(lines.count) * lineHeight }
+        public var widestLine: Double { (lines.map(\.width).max() ?? 0) * size }
+    }
+
+    public static let leading = 1.17
+
+    public init(fonts: FontSet) {
+        self.fonts = fonts
+    }
+
+    func shaped(_ text: String, _ style: FontStyle) -> Shaped {
+        let key = CacheKey(text: text, style: style)
+        if let hit = cache[key] { return hit }
+        let (glyphs, advance) = fonts.shape(text, style: style)
+        let value = Shaped(glyphs: glyphs, advance: advance)
+        if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }
+        cache[key] = value
+        return value
+    }
+
+    /// Width in points of `text` set on one line.
+    public func width(_ text: String, style: FontStyle, size: Double) -> Double {
+        shaped(text, style).advance * size
+    }
+
+    /// One unbroken line (labels, numbers).
+    public func line(_ text: String, style: FontStyle) -> Line {
+        let s = shaped(text, style)
+        return Line(text: text, glyphs: s.glyphs, width: s.advance)
+    }
+
+    /// A piece of text between two break opportunities: the word (with a final hyphen if it
+    /// breaks there) and the spaces after it.
+    struct Segment {
+        var word: String
+        var spaces: String
+        var forcedBreakAfter: Bool
+    }
+
+    static let noBreakBefore: Set<Character> = [":", ";", "!", "?", "»", ")", "]", "}", ",", ".", "…", "%"]
+    static let breakingSpaces: Set<Character> = [" ", "\t", "\u{2009}", "\u{2002}", "\u{2003}"]
+    static let hyphens: Set<Character> = ["-", "\u{2010}"]
+
+    static func segments(_ text: String) -> [Segment] {
+        let chars = Array(text)
+        var result: [Segment] = []
+        var word = ""
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "\n" || c == "\r" || c == "\u{2028}" {
+                if c == "\r", i + 1 < chars.count, chars[i + 1] == "\n" { i += 1 }
+                result.append(Segment(word: word, spaces: "", forcedBreakAfter: true))
+                word = ""
+                i += 1
+                continue
+            }
+            if breakingSpaces.contains(c) {
+                var j = i
+                var spaces = ""
+                while j < chars.count, breakingSpaces.contains(chars[j]) { spaces.append(" "); j += 1 }
+                let next: Character? = j < chars.count ? chars[j] : nil
+                let previous: Character? = i > 0 ? chars[i - 1] : nil
+                if let next, noBreakBefore.contains(next) || previous == "«" || next == "\n" {
+                    word += spaces  // glued: no break opportunity here
+                } else if next == nil {
+                    // trailing spaces: dropped
+                } else {
+                    result.append(Segment(word: word, spaces: spaces, forcedBreakAfter: false))
+                    word = ""
+                }
+                i = j
+                continue
+            }
+            word.append(c)
+            if hyphens.contains(c), i > 0, chars[i - 1].isLetter, i + 1 < chars.count, chars[i + 1].isLetter {
+                result.append(Segment(word: word, spaces: "", forcedBreakAfter: false))
+                word = ""
+            }
+            i += 1
+        }
+        if !word.isEmpty || result.isEmpty || result.last?.forcedBreakAfter == true {
+            result.append(Segment(word: word, spaces: "", forcedBreakAfter: false))
+        }
+        return result
+    }
+
+    /// Why text could not be broken into a width.
+    public struct TooWide: Error, Sendable {
+        /// Characters of the widest unbreakable word, and by how many points it is too wide.
+        public var characters: Int
+        public var excess: Double
+    }
+
+    /// Greedy line breaking at `size` into `width` points.
+    public func wrap(_ text: String, style: FontStyle, size: Double, width: Double) -> Result<[Line], TooWide> {
+        let maxEms = width / size
+        let segments = Self.segments(text)
+        var lines: [Line] = []
+        var current: [(Segment, Shaped)] = []
+        var currentWidth = 0.0      // width of current words and the spaces between them
+        var pendingSpaces = 0.0     // width of the spaces after the last word
+
+        func flush() {
+            lines.append(assemble(current, style: style))
+            current = []
+            currentWidth = 0
+            pendingSpaces = 0
+        }
+
+        for segment in segments {
+            let shapedWord = shaped(segment.word, style)
+            if shapedWord.advance > maxEms + 1e-9 {
+                return .failure(TooWide(characters: segment.word.count, excess: (shapedWord.advance - maxEms) * size))
+            }
+            if !current.isEmpty, currentWidth + pendingSpaces + shapedWord.advance > maxEms + 1e-9 {
+                flush()
+            }
+            currentWidth += (current.isEmpty ? 0 : pendingSpaces) + shapedWord.advance
+            current.append((segment, shapedWord))
+            pendingSpaces = segment.spaces.isEmpty ? 0 : shaped(segment.spaces, style).advance
+            if segment.forcedBreakAfter { flush() }
+        }
+        if !current.isEmpty { flush() }
+        return .success(lines)
+    }
+
+    private func assemble(_ parts: [(Segment, Shaped)], style: FontStyle) -> Line {
+        var text = ""
+        var glyphs: [PositionedGlyph] = []
+        var pen = 0.0
+        for (index, (segment, shapedWord)) in parts.enumerated() {
+            let offset = text.utf8.count
+            for glyph in shapedWord.glyphs {
+                var g = glyph
+                g.x += pen
+                g.cluster += offset
+                glyphs.append(g)
+            }
+            text += segment.word
+            pen += shapedWord.advance
+            if index < parts.count - 1, !segment.spaces.isEmpty {
+                let spaces = shaped(segment.spaces, style)
+                let spaceOffset = text.utf8.count
+                for glyph in spaces.glyphs {
+                    var g = glyph
+                    g.x += pen
+                    g.cluster += spaceOffset
+                    glyphs.append(g)
+                }
+                text += segment.spaces
+                pen += spaces.advance
+            }
+        }
+        return Line(text: text, glyphs: glyphs, width: pen)
+    }
+
+    /// Sets `text` into `width` at `size`, or smaller (in steps of 0.25 pt) down to `minimum`
+    /// until it also fits `maxHeight`. Returns the failure of the smallest size otherwise.
+    public func fit(
+        _ text: String, style: FontStyle, size: Double, minimum: Double, width: Double,
+        maxHeight: Double = .infinity
+    ) -> Result<Fitted, FitFailure> {
+        var candidate = size
+        var lastFailure: FitFailure = .tooTall(excess: 0, size: minimum)
+        while candidate >= minimum - 1e-9 {
+            switch wrap(text, style: style, size: candidate, width: width) {
+            case .success(let lines):
+                let fitted = Fitted(lines: lines, size: candidate, style: style)
+                if fitted.height <= maxHeight + 1e-9 { return .success(fitted) }
+                lastFailure = .tooTall(excess: fitted.height - maxHeight, size: candidate)
+            case .failure(let tooWide):
+                lastFailure = .wordTooWide(characters: tooWide.characters, excess: tooWide.excess, size: candidate)
+            }
+            candidate -= 0.25
+        }
+        return .failure(lastFailure)
+    }
+
+    public enum FitFailure: Error, Sendable, CustomStringConvertible {
+        case tooTall(excess: Double, size: Double)
+        case wordTooWide(characters: Int, excess: Double, size: Double)
+
+        public var description: String {
+            switch self {
+            case .tooTall(let excess, let size):
+                "\(Self.points(excess)) pt too tall at \(Self.points(size)) pt"
+            case .wordTooWide(let characters, let excess, let size):
+                "a word of \(characters) characters is \(Self.points(excess)) pt wider than its column at \(Self.points(size)) pt"
+            }
+        }
+
+        static func points(_ value: Double) -> String {
+            let rounded = (value * 10).rounded() / 10
+            return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded).replacingOccurrences(of: ".", with: ",")
+        }
+    }
+
+    /// Positions a line as a run at `x`, with its baseline at `baseline`.
+    public func run(_ line: Line, style: FontStyle, size: Double, x: Double, baseline: Double, color: Color = .black) -> TextRun {
+        TextRun(
+            text: line.text, style: style, size: size, x: x, baseline: baseline,
+            glyphs: line.glyphs.map { g in
+                PositionedGlyph(id: g.id, x: g.x * size, y: g.y * size, advance: g.advance * size, cluster: g.cluster)
+            },
+            color: color)
+    }
+}

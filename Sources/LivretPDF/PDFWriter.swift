@@ -1,0 +1,238 @@
+import CCairo
+import CFreeType
+import Foundation
+import LivretLayout
+
+/// Document information written into the PDF.
+public struct PDFMetadata: Hashable, Sendable {
+    public var title: String
+    public var author: String
+    public var subject: String?
+    public var keywords: String?
+    public var creator: String
+    /// ISO 8601 (`2016-06-20T00:00:00Z`): taken from the document, never the clock, so that the
+    /// same input gives the same bytes.
+    public var creationDate: String
+
+    public init(title: String, author: String, subject: String? = nil, keywords: String? = nil, creator: String, creationDate: String) {
+        self.title = title
+        self.author = author
+        self.subject = subject
+        self.keywords = keywords
+        self.creator = creator
+        self.creationDate = creationDate
+    }
+}
+
+/// A failed call into cairo or FreeType.
+public struct PDFError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var function: String
+    public var message: String
+    public var description: String { "\(function): \(message)" }
+
+    static func cairo(_ status: cairo_status_t, _ function: String) -> PDFError {
+        PDFError(function: function, message: String(cString: cairo_status_to_string(status)))
+    }
+}
+
+/// Writes pages into one PDF through a cairo PDF surface. Fonts are embedded as subsets,
+/// once per file however many pages use them. One writer per output file and per thread:
+/// it owns its cairo surface and its own FreeType faces (never shared between threads).
+public final class PDFWriter {
+    private let surface: OpaquePointer     // cairo_surface_t *
+    private let context: OpaquePointer     // cairo_t *
+    private let sink: Unmanaged<ByteSink>
+    private var faces: [OpaquePointer] = []  // cairo_font_face_t *, by FontStyle.rawValue
+    private var finished = false
+    public private(set) var pageCount = 0
+
+    /// - Parameters:
+    ///   - fonts: the faces to draw with, by style (the files the layout shaped with).
+    ///   - output: a file handle to stream the bytes to, or nil to keep them in memory.
+    public init(fontFiles: [FontStyle: URL], metadata: PDFMetadata, output: FileHandle? = nil) throws(PDFError) {
+        let sink = Unmanaged.passRetained(ByteSink(handle: output))
+        guard let surface = cairo_pdf_surface_create_for_stream(writeToSink, sink.toOpaque(), 595.28, 841.89) else {
+            sink.release()
+            throw PDFError(function: "cairo_pdf_surface_create_for_stream", message: "out of memory")
+        }
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            cairo_surface_destroy(surface)
+            sink.release()
+            throw .cairo(status, "cairo_pdf_surface_create_for_stream")
+        }
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, metadata.title)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, metadata.author)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, metadata.creator)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, metadata.creationDate)
+        if let subject = metadata.subject { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, subject) }
+        if let keywords = metadata.keywords { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, keywords) }
+        self.surface = surface
+        self.context = cairo_create(surface)
+        self.sink = sink
+        for style in FontStyle.allCases {
+            guard let file = fontFiles[style] else {
+                throw PDFError(function: "PDFWriter", message: "no font file for style \(style)")
+            }
+            faces.append(try Self.face(file))
+        }
+    }
+
+    deinit {
+        faces.forEach { cairo_font_face_destroy($0) }
+        cairo_destroy(context)
+        cairo_surface_destroy(surface)
+        sink.release()
+    }
+
+    /// Opens a font with its own FreeType library and hands both to cairo, which frees them
+    /// when it drops its last reference to the face (cairo may cache faces beyond our lifetime).
+    private static func face(_ file: URL) throws(PDFError) -> OpaquePointer {
+        var library: FT_Library?
+        let initError = FT_Init_FreeType(&library)
+        guard initError == 0, let library else { throw PDFError(function: "FT_Init_FreeType", message: "FT_Error \(initError)") }
+        var face: FT_Face?
+        let faceError = FT_New_Face(library, file.path, 0, &face)
+        guard faceError == 0, let face else {
+            FT_Done_FreeType(library)
+            throw PDFError(function: "FT_New_Face(\(file.path))", message: "FT_Error \(faceError)")
+        }
+        let cairoFace = cairo_ft_font_face_create_for_ft_face(face, 0)!
+        let owner = UnsafeMutablePointer<FreeTypeOwner>.allocate(capacity: 1)
+        owner.initialize(to: FreeTypeOwner(library: library, face: face))
+        let status = cairo_font_face_set_user_data(cairoFace, freeTypeOwnerKey, owner, releaseFreeTypeOwner)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            cairo_font_face_destroy(cairoFace)
+            releaseFreeTypeOwner(owner)
+            throw .cairo(status, "cairo_font_face_set_user_data")
+        }
+        return cairoFace
+    }
+
+    /// Draws one page.
+    public func add(_ page: Page) throws(PDFError) {
+        precondition(!finished, "PDFWriter used after finish()")
+        cairo_pdf_surface_set_size(surface, page.width, page.height)
+        for item in page.items {
+            switch item {
+            case .fill(let x, let y, let width, let height, let color):
+                cairo_set_source_rgb(context, color.red, color.green, color.blue)
+                cairo_rectangle(context, x, y, width, height)
+                cairo_fill(context)
+            case .rule(let x1, let y1, let x2, let y2, let width, let color):
+                cairo_set_source_rgb(context, color.red, color.green, color.blue)
+                cairo_set_line_width(context, width)
+                cairo_set_line_cap(context, CAIRO_LINE_CAP_SQUARE)
+                cairo_move_to(context, x1, y1)
+                cairo_line_to(context, x2, y2)
+                cairo_stroke(context)
+            case .text(let run):
+                draw(run)
+            }
+        }
+        cairo_show_page(context)
+        pageCount += 1
+        let status = cairo_status(context)
+        guard status == CAIRO_STATUS_SUCCESS else { throw .cairo(status, "cairo_show_page") }
+    }
+
+    private func draw(_ run: TextRun) {
+        guard !run.glyphs.isEmpty else { return }
+        cairo_set_font_face(context, faces[run.style.rawValue])
+        cairo_set_font_size(context, run.size)
+        cairo_set_source_rgb(context, run.color.red, run.color.green, run.color.blue)
+        let glyphs = run.glyphs.map { cairo_glyph_t(index: UInt($0.id), x: run.x + $0.x, y: run.baseline + $0.y) }
+        let utf8 = Array(run.text.utf8)
+        // Clusters map glyphs back to the text, so that copy and pdftotext give the characters.
+        var clusters: [cairo_text_cluster_t] = []
+        var starts: [Int] = []
+        var valid = run.glyphs.first?.cluster == 0
+        for glyph in run.glyphs {
+            if let last = starts.last, glyph.cluster == last {
+                clusters[clusters.count - 1].num_glyphs += 1
+            } else {
+                if let last = starts.last, glyph.cluster < last { valid = false }
+                clusters.append(cairo_text_cluster_t(num_bytes: 0, num_glyphs: 1))
+                starts.append(glyph.cluster)
+            }
+        }
+        for index in clusters.indices {
+            let end = index + 1 < starts.count ? starts[index + 1] : utf8.count
+            clusters[index].num_bytes = Int32(end - starts[index])
+            if end <= starts[index] { valid = false }
+        }
+        if valid {
+            utf8.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    cairo_show_text_glyphs(
+                        context, chars.baseAddress, Int32(chars.count), glyphs, Int32(glyphs.count),
+                        clusters, Int32(clusters.count), cairo_text_cluster_flags_t(rawValue: 0))
+                }
+            }
+        } else {
+            cairo_show_glyphs(context, glyphs, Int32(glyphs.count))
+        }
+    }
+
+    /// Ends the document. Returns its bytes when the writer keeps them in memory, else an empty array.
+    @discardableResult
+    public func finish() throws(PDFError) -> Data {
+        precondition(!finished, "PDFWriter finished twice")
+        finished = true
+        cairo_surface_finish(surface)
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else { throw .cairo(status, "cairo_surface_finish") }
+        let sinkValue = sink.takeUnretainedValue()
+        if let error = sinkValue.error { throw PDFError(function: "write", message: error) }
+        return sinkValue.bytes
+    }
+
+    /// Convenience: pages to PDF bytes.
+    public static func render(_ pages: [Page], fontFiles: [FontStyle: URL], metadata: PDFMetadata) throws(PDFError) -> Data {
+        let writer = try PDFWriter(fontFiles: fontFiles, metadata: metadata)
+        for page in pages { try writer.add(page) }
+        return try writer.finish()
+    }
+}
+
+private final class ByteSink {
+    let handle: FileHandle?
+    var bytes = Data()
+    var error: String?
+
+    init(handle: FileHandle?) {
+        self.handle = handle
+    }
+}
+
+private func writeToSink(_ closure: UnsafeMutableRawPointer?, _ data: UnsafePointer<UInt8>?, _ length: UInt32) -> cairo_status_t {
+    guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+    let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
+    if let handle = sink.handle {
+        do {
+            try handle.write(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+        } catch {
+            sink.error = "\(error)"
+            return CAIRO_STATUS_WRITE_ERROR
+        }
+    } else {
+        sink.bytes.append(data, count: Int(length))
+    }
+    return CAIRO_STATUS_SUCCESS
+}
+
+private struct FreeTypeOwner {
+    var library: FT_Library
+    var face: FT_Face
+}
+
+private func releaseFreeTypeOwner(_ pointer: UnsafeMutableRawPointer?) {
+    guard let owner = pointer?.assumingMemoryBound(to: FreeTypeOwner.self) else { return }
+    FT_Done_Face(owner.pointee.face)
+    FT_Done_FreeType(owner.pointee.library)
+    owner.deinitialize(count: 1)
+    owner.deallocate()
+}
+
+/// cairo compares user-data keys by address only; the key is never written.
+nonisolated(unsafe) private let freeTypeOwnerKey = UnsafeMutablePointer<cairo_user_data_key_t>.allocate(capacity: 1)
