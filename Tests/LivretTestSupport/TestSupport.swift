@@ -108,3 +108,15 @@ public enum TestSupport {
         return fields
     }
 }
+
+extension TestSupport {
+    /// SHA-256 of a file or of bytes, as hex, through `sha256sum` (tests compare digests, not byte arrays).
+    public static func sha256(_ file: URL) throws -> String {
+        String(try run("sha256sum", [file.path]).stdoutText.prefix(64))
+    }
+
+    public static func sha256(_ data: Data) -> String {
+        let result = try? run("sha256sum", ["-"], input: data)
+        return String(result?.stdoutText.prefix(64) ?? "")
+    }
+}
