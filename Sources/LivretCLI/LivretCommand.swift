@@ -19,6 +19,7 @@ public struct LivretCommand: AsyncParsableCommand {
         version: version,
         subcommands: [
             RenderCommand.self,
+            PrintRunCommand.self,
         ])
 
     public init() {}

@@ -38,6 +38,18 @@ public struct LivretLayoutEngine: Sendable {
         return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 
+    /// A page left blank so that the next livret starts on a recto (duplex printing): it carries
+    /// only a discreet note, so that nobody wonders whether something is missing.
+    public func blankPage(typesetter: Typesetter? = nil) -> Page {
+        let typesetter = typesetter ?? Typesetter(fonts: fonts)
+        let note = spec.labels["pageBlanche"] ?? "Page laissée intentionnellement blanche"
+        let size = spec.sizes.footer
+        let line = typesetter.line(note, style: .italic)
+        let x = (spec.page.width - line.width * size) / 2
+        let run = typesetter.run(line, style: .italic, size: size, x: x, baseline: spec.page.height / 2, color: Color(spec.colors.muted))
+        return Page(width: spec.page.width, height: spec.page.height, items: [.text(run)])
+    }
+
     /// The pages of one pupil's livret. A `Typesetter` may be passed to reuse its cache of
     /// shaped words across pupils of the same task.
     public func layout(_ document: LivretDocument, typesetter: Typesetter? = nil) throws(LayoutError) -> [Page] {

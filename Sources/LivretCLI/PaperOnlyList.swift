@@ -1,0 +1,69 @@
+import Foundation
+
+/// The families who refused online access: `ine;nom;prenom;division` (UTF-8, a header line,
+/// `;`-separated, fields optionally in double quotes as spreadsheets write them).
+struct PaperOnlyList {
+    struct Entry: Hashable {
+        var ine: String
+        var line: Int
+    }
+
+    var entries: [Entry]
+
+    static func read(_ url: URL) throws -> PaperOnlyList {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw PrintRunError.input("\(url.path): cannot read: \(describeIOError(error))")
+        }
+        guard var text = String(data: data, encoding: .utf8) else {
+            throw PrintRunError.input("\(url.path): not UTF-8 text")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        var entries: [Entry] = []
+        var ineColumn: Int?
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces.union(["\r"]))
+            if line.isEmpty { continue }
+            let fields = Self.fields(line)
+            guard let column = ineColumn else {
+                guard let position = fields.firstIndex(where: { $0.lowercased() == "ine" }) else {
+                    throw PrintRunError.input("\(url.path):\(index + 1): the header has no 'ine' column (expected ine;nom;prenom;division)")
+                }
+                ineColumn = position
+                continue
+            }
+            guard column < fields.count, !fields[column].isEmpty else {
+                throw PrintRunError.input("\(url.path):\(index + 1): no INE on this line")
+            }
+            entries.append(Entry(ine: fields[column].uppercased(), line: index + 1))
+        }
+        return PaperOnlyList(entries: entries)
+    }
+
+    static func fields(_ line: String) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var iterator = Array(line).makeIterator()
+        var pending: Character? = iterator.next()
+        while let character = pending {
+            pending = iterator.next()
+            if quoted {
+                if character == "\"" {
+                    if pending == "\"" { current.append("\""); pending = iterator.next() } else { quoted = false }
+                } else {
+                    current.append(character)
+                }
+            } else if character == "\"" && current.isEmpty {
+                quoted = true
+            } else if character == ";" {
+                fields.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        fields.append(current.trimmingCharacters(in: .whitespaces))
+        return fields
+    }
+}

@@ -1,0 +1,354 @@
+import Crypto
+import Foundation
+import LivretLayout
+import LivretModel
+import LivretPDF
+import Synchronization
+
+enum PrintRunError: Error, CustomStringConvertible {
+    case input(String)
+    var description: String {
+        switch self { case .input(let message): message }
+    }
+}
+
+/// A print run: the livrets of one or more divisions, as one PDF per class (duplex-ready, in the
+/// order of the class list), one PDF per pupil and a hand-over sheet per class. Divisions are
+/// rendered in parallel, one task per division, each with its own cairo surfaces; pupils stream
+/// through a division one at a time, so memory does not grow with the number of pupils.
+struct PrintRun {
+    struct Options {
+        var dataset: URL
+        var output: URL
+        var divisions: [String]?      // nil: all
+        var paperOnly: URL?
+        var simplex: Bool
+        var date: String
+        var jobs: Int
+    }
+
+    /// A pupil of the dataset: only what ordering and filtering need; the document is read again when printed.
+    struct Entry: Sendable {
+        var file: URL
+        var ine: String
+        var nom: String
+        var prenoms: String
+        var division: String
+        var dateDocument: String
+        var etablissement: Etablissement
+        var annees: [String]
+    }
+
+    struct FileRecord: Codable, Sendable {
+        var path: String
+        var sha256: String
+        var bytes: Int
+        var pages: Int
+    }
+
+    struct PupilRecord: Codable, Sendable {
+        var ine: String
+        var division: String
+        var file: String
+        var pages: Int
+        var sha256: String
+    }
+
+    struct Failure: Codable, Sendable {
+        var ine: String?
+        var division: String?
+        var source: String
+        var reason: String
+    }
+
+    struct UnknownPaperOnly: Codable, Sendable {
+        var ine: String
+        var line: Int
+    }
+
+    struct DivisionRecord: Codable, Sendable {
+        var code: String
+        var printed: Int
+        var failed: Int
+        var pages: Int
+        var classFile: String?
+        var emargementFile: String?
+    }
+
+    struct Summary: Codable, Sendable {
+        struct Counts: Codable, Sendable {
+            var divisions: Int
+            var pupils: Int
+            var printed: Int
+            var failed: Int
+            var pages: Int
+            var files: Int
+        }
+
+        var livret: String
+        var date: String
+        var simplex: Bool
+        var paperOnly: String?
+        var counts: Counts
+        var divisions: [DivisionRecord]
+        var pupils: [PupilRecord]
+        var files: [FileRecord]
+        var failures: [Failure]
+        var unknownPaperOnly: [UnknownPaperOnly]
+    }
+
+    let options: Options
+    let renderer: Renderer
+    let sheet: EmargementSheet
+    let progress: PrintProgress?
+
+    // MARK: reading the dataset
+
+    /// Every document of the dataset, checked; the ones that cannot be read are failures of the run.
+    static func readDataset(_ directory: URL) throws -> (entries: [Entry], failures: [Failure]) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw PrintRunError.input("\(directory.path): no such dataset directory")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") && $0 != "import-report.json" }
+            .sorted()
+        var entries: [Entry] = []
+        var failures: [Failure] = []
+        for name in names {
+            let file = directory.appendingPathComponent(name)
+            do {
+                let document = try LivretDocument.decode(try Data(contentsOf: file), source: name)
+                entries.append(Entry(
+                    file: file, ine: document.eleve.ine, nom: document.eleve.nom, prenoms: document.eleve.prenoms,
+                    division: document.eleve.division ?? document.scolarites.last?.division ?? "SANS-DIVISION",
+                    dateDocument: document.dateDocument, etablissement: document.etablissement,
+                    annees: document.scolarites.map(\.anneeLabel)))
+            } catch let error as DocumentError {
+                failures.append(Failure(ine: String(name.dropLast(5)), division: nil, source: name, reason: error.problems.map(\.description).joined(separator: "; ")))
+            } catch {
+                failures.append(Failure(ine: String(name.dropLast(5)), division: nil, source: name, reason: describeIOError(error)))
+            }
+        }
+        if entries.isEmpty && failures.isEmpty {
+            throw PrintRunError.input("\(directory.path): no livret document (*.json) in this directory")
+        }
+        return (entries, failures)
+    }
+
+    // MARK: running
+
+    func run() async throws -> Summary {
+        let (all, readFailures) = try Self.readDataset(options.dataset)
+        var selected = all
+        var unknown: [UnknownPaperOnly] = []
+        if let paperOnly = options.paperOnly {
+            let list = try PaperOnlyList.read(paperOnly)
+            let known = Set(all.map(\.ine))
+            unknown = list.entries.filter { !known.contains($0.ine) }.map { UnknownPaperOnly(ine: $0.ine, line: $0.line) }
+            let wanted = Set(list.entries.map(\.ine))
+            selected = selected.filter { wanted.contains($0.ine) }
+        }
+        let available = Set(all.map(\.division))
+        if let divisions = options.divisions {
+            let missing = divisions.filter { !available.contains($0) }
+            if !missing.isEmpty {
+                throw PrintRunError.input("division \(missing.joined(separator: ", ")) is not in the dataset (divisions: \(available.sorted().joined(separator: ", ")))")
+            }
+            let wanted = Set(divisions)
+            selected = selected.filter { wanted.contains($0.division) }
+        }
+        var byDivision: [String: [Entry]] = [:]
+        for entry in selected { byDivision[entry.division, default: []].append(entry) }
+        let codes = byDivision.keys.sorted()
+        try FileManager.default.createDirectory(at: options.output, withIntermediateDirectories: true)
+        progress?.start(total: selected.count)
+
+        var results: [String: DivisionResult] = [:]
+        try await withThrowingTaskGroup(of: (String, DivisionResult).self) { group in
+            var next = 0
+            func launch() {
+                guard next < codes.count else { return }
+                let code = codes[next]
+                let pupils = byDivision[code]!.sorted { FrenchCollation.precedes(($0.nom, $0.prenoms, $0.ine), ($1.nom, $1.prenoms, $1.ine)) }
+                next += 1
+                group.addTask { [self] in (code, try self.printDivision(code, pupils)) }
+            }
+            for _ in 0..<max(1, options.jobs) { launch() }
+            while let (code, result) = try await group.next() {
+                results[code] = result
+                launch()
+            }
+        }
+        progress?.finish()
+
+        var summary = Summary(
+            livret: LivretCommand.version, date: options.date, simplex: options.simplex,
+            paperOnly: options.paperOnly?.lastPathComponent,
+            counts: .init(divisions: codes.count, pupils: selected.count + readFailures.count, printed: 0, failed: readFailures.count, pages: 0, files: 0),
+            divisions: [], pupils: [], files: [], failures: readFailures, unknownPaperOnly: unknown)
+        for code in codes {
+            let result = results[code]!
+            summary.divisions.append(result.record)
+            summary.pupils += result.pupils
+            summary.files += result.files
+            summary.failures += result.failures
+            summary.counts.printed += result.pupils.count
+            summary.counts.failed += result.failures.count
+            summary.counts.pages += result.pupils.reduce(0) { $0 + $1.pages }
+        }
+        summary.counts.files = summary.files.count
+        summary.files.sort { $0.path < $1.path }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(summary)
+        data.append(0x0A)
+        try AtomicFile.write(data, to: options.output.appendingPathComponent("print-run.json"))
+        return summary
+    }
+
+    struct DivisionResult: Sendable {
+        var record: DivisionRecord
+        var pupils: [PupilRecord]
+        var files: [FileRecord]
+        var failures: [Failure]
+    }
+
+    /// One class: each pupil's PDF, the class PDF (streamed to a temporary file), the sheet.
+    func printDivision(_ code: String, _ entries: [Entry]) throws -> DivisionResult {
+        let fileCode = Self.safeFileName(code)
+        let pupilDirectory = options.output.appendingPathComponent(fileCode)
+        try FileManager.default.createDirectory(at: pupilDirectory, withIntermediateDirectories: true)
+        let typesetter = Typesetter(fonts: renderer.engines[renderer.defaultLayout]!.fonts)
+        var pupils: [PupilRecord] = []
+        var files: [FileRecord] = []
+        var failures: [Failure] = []
+        var rows: [EmargementSheet.Row] = []
+
+        let classURL = options.output.appendingPathComponent("\(fileCode).pdf")
+        let classTemporary = options.output.appendingPathComponent(".\(fileCode).pdf.tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        FileManager.default.createFile(atPath: classTemporary.path, contents: nil)
+        let classHandle = try FileHandle(forWritingTo: classTemporary)
+        defer { try? classHandle.close() }
+        let first = entries.first
+        let classMetadata = PDFMetadata(
+            title: "Livret scolaire du lycée — classe \(code)\(first.map { " — " + ($0.annees.last ?? "") } ?? "")",
+            author: first?.etablissement.nom ?? "",
+            subject: "Livrets de la division \(code)",
+            creator: "livret \(LivretCommand.version)",
+            creationDate: "\(entries.map(\.dateDocument).max() ?? options.date)T00:00:00Z")
+        let classWriter = try PDFWriter(fontFiles: renderer.fontFiles, metadata: classMetadata, output: classHandle)
+        var classPages = 0
+
+        for entry in entries {
+            let source = entry.file.lastPathComponent
+            do {
+                let document = try LivretDocument.decode(try Data(contentsOf: entry.file), source: source)
+                let engine = try renderer.engine(for: document)
+                let pages = try engine.layout(document, typesetter: typesetter)
+                let pdf = try PDFWriter.render(pages, fontFiles: renderer.fontFiles, metadata: Renderer.metadata(document))
+                let digest = Self.sha256(pdf)
+                let name = "\(Self.safeFileName(entry.ine)).pdf"
+                try AtomicFile.write(pdf, to: pupilDirectory.appendingPathComponent(name))
+                for page in pages { try classWriter.add(page) }
+                classPages += pages.count
+                if pages.count % 2 == 1 && !options.simplex {
+                    try classWriter.add(engine.blankPage(typesetter: typesetter))
+                    classPages += 1
+                }
+                let relative = "\(fileCode)/\(name)"
+                pupils.append(PupilRecord(ine: entry.ine, division: code, file: relative, pages: pages.count, sha256: digest))
+                files.append(FileRecord(path: relative, sha256: digest, bytes: pdf.count, pages: pages.count))
+                rows.append(EmargementSheet.Row(nom: entry.nom, prenoms: entry.prenoms, ine: entry.ine, pages: pages.count, sha256: digest))
+                progress?.advance(pages: pages.count)
+            } catch let error as DocumentError {
+                failures.append(Failure(ine: entry.ine, division: code, source: source, reason: error.problems.map(\.description).joined(separator: "; ")))
+                progress?.advance(pages: 0)
+            } catch let error as LayoutError {
+                failures.append(Failure(ine: entry.ine, division: code, source: source, reason: error.description))
+                progress?.advance(pages: 0)
+            } catch let error as PDFError {
+                failures.append(Failure(ine: entry.ine, division: code, source: source, reason: error.description))
+                progress?.advance(pages: 0)
+            }
+        }
+
+        var record = DivisionRecord(code: code, printed: pupils.count, failed: failures.count, pages: pupils.reduce(0) { $0 + $1.pages })
+        if classPages > 0 {
+            try classWriter.finish()
+            try classHandle.synchronize()
+            try classHandle.close()
+            let data = try Data(contentsOf: classTemporary, options: .alwaysMapped)
+            files.append(FileRecord(path: "\(fileCode).pdf", sha256: Self.sha256(data), bytes: data.count, pages: classPages))
+            guard rename(classTemporary.path, classURL.path) == 0 else {
+                throw PrintRunError.input("cannot rename \(classTemporary.path): \(String(cString: strerror(errno)))")
+            }
+            record.classFile = "\(fileCode).pdf"
+
+            let etab = first!.etablissement
+            let header = EmargementSheet.Header(
+                etablissement: etab.nom, uai: etab.uai, division: code, anneeScolaire: first?.annees.last ?? "", date: options.date)
+            let sheetPages = try sheet.layout(header: header, rows: rows)
+            let sheetPDF = try PDFWriter.render(sheetPages, fontFiles: renderer.fontFiles, metadata: PDFMetadata(
+                title: "Feuille d'émargement — classe \(code)", author: etab.nom, creator: "livret \(LivretCommand.version)",
+                creationDate: "\(options.date)T00:00:00Z"))
+            let sheetName = "\(fileCode)-emargement.pdf"
+            try AtomicFile.write(sheetPDF, to: options.output.appendingPathComponent(sheetName))
+            files.append(FileRecord(path: sheetName, sha256: Self.sha256(sheetPDF), bytes: sheetPDF.count, pages: sheetPages.count))
+            record.emargementFile = sheetName
+        } else {
+            try? FileManager.default.removeItem(at: classTemporary)
+        }
+        return DivisionResult(record: record, pupils: pupils, files: files, failures: failures)
+    }
+
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A division code or INE as a file name: letters, digits, `-` and `_` kept, anything else `_`.
+    static func safeFileName(_ text: String) -> String {
+        let mapped = text.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" }
+        return mapped.isEmpty ? "_" : String(mapped)
+    }
+}
+
+/// The progress line on a terminal: pupils done / total, pages per second, time left.
+final class PrintProgress: Sendable {
+    private struct State {
+        var total = 0
+        var done = 0
+        var pages = 0
+        var started = ContinuousClock.now
+        var lastDrawn = ContinuousClock.now
+    }
+
+    private let state = Mutex(State())
+
+    func start(total: Int) {
+        state.withLock { $0 = State(total: total, done: 0, pages: 0, started: .now, lastDrawn: .now) }
+    }
+
+    func advance(pages: Int) {
+        let line: String? = state.withLock { s in
+            s.done += 1
+            s.pages += pages
+            let now = ContinuousClock.now
+            guard now - s.lastDrawn > .milliseconds(150) || s.done == s.total else { return nil }
+            s.lastDrawn = now
+            let elapsed = Self.seconds(now - s.started)
+            let rate = elapsed > 0 ? Double(s.pages) / elapsed : 0
+            let left = s.done > 0 ? elapsed / Double(s.done) * Double(s.total - s.done) : 0
+            return "\r\u{1B}[K\(s.done)/\(s.total) élèves · \(Int(rate)) pages/s · reste \(Int(left.rounded())) s"
+        }
+        if let line { FileHandle.standardError.write(Data(line.utf8)) }
+    }
+
+    func finish() {
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

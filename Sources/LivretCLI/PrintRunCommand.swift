@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import LivretLayout
+import LivretModel
+
+struct PrintRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "print-run",
+        abstract: "Print the livrets of whole classes: one PDF per class, one per pupil, a hand-over sheet.",
+        discussion: """
+            Writes into the output folder, for each division CODE:
+              CODE.pdf              every livret of the class, in the order of the class list
+                                    (names compared the French way: accents and case folded; spaces,
+                                    hyphens and apostrophes count as one separator, sorted before
+                                    letters); each livret starts on a recto (a blank page follows a
+                                    livret with an odd page count) unless --simplex
+              CODE/INE.pdf          one file per pupil (the same bytes as `livret render`)
+              CODE-emargement.pdf   the hand-over sheet: one row per pupil printed, with the page
+                                    count and the start of the SHA-256 of the pupil's PDF, and boxes
+                                    for the date and the signature of the responsable légal
+            and print-run.json: counts, every file with its SHA-256, every failure and its reason.
+
+            Every file is written under a temporary name and renamed when complete. A pupil whose
+            livret cannot be printed (text that cannot fit, invalid document) does not stop the
+            others: the run finishes, lists the failures, and exits 1.
+
+            Exit codes: 0 every pupil printed; 1 some pupils failed, or --paper-only names INEs that
+            are not in the dataset, or the input was refused; 64 wrong usage; 74 I/O error.
+            """)
+
+    @Argument(help: ArgumentHelp("The dataset: a folder of canonical documents (INE.json), as `livret import` writes it.", valueName: "dataset-dir"))
+    var dataset: String
+
+    @Option(name: .long, help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir"))
+    var out: String
+
+    @Option(name: .long, help: ArgumentHelp("A division to print (repeatable).", valueName: "code"))
+    var division: [String] = []
+
+    @Flag(name: .long, help: "Print every division of the dataset.")
+    var all = false
+
+    @Option(name: .customLong("paper-only"), help: ArgumentHelp("Print only the pupils of this list (ine;nom;prenom;division, UTF-8): the families who refused online access. INEs not in the dataset are reported.", valueName: "refus.csv"))
+    var paperOnly: String?
+
+    @Flag(help: "No blank pages between livrets (for simplex printers).")
+    var simplex = false
+
+    @Option(help: ArgumentHelp("The date printed on the hand-over sheets (default: today).", valueName: "YYYY-MM-DD"))
+    var date: String?
+
+    @Option(help: ArgumentHelp("How many classes to render at once (default: the number of cores).", valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Print nothing but errors (no progress line, no summary).")
+    var quiet = false
+
+    @Flag(help: "Print the summary as JSON on standard output.")
+    var json = false
+
+    @Option(help: ArgumentHelp("The livret model (default: each document's `modele`, else gt-2012).", valueName: "name"))
+    var layout: String?
+
+    @Option(help: ArgumentHelp("The folder of layout files.", valueName: "dir"))
+    var layouts: String?
+
+    @Option(help: ArgumentHelp("The folder of fonts.", valueName: "dir"))
+    var fonts: String?
+
+    func validate() throws {
+        if all == !division.isEmpty { throw ValidationError("Name the divisions to print with --division, or print them all with --all.") }
+        if let date, !LivretDocument.isDate(date) { throw ValidationError("--date '\(date)' is not a date YYYY-MM-DD.") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+    }
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        let renderer: Renderer
+        let sheet: EmargementSheet
+        do {
+            renderer = try Renderer.load(layout: layout, layouts: layouts, fonts: fonts)
+            let sheetSpec = try EmargementSheet.Spec.load(from: renderer.layoutsDirectory.appendingPathComponent("emargement.json"))
+            sheet = EmargementSheet(spec: sheetSpec, fonts: renderer.engines[renderer.defaultLayout]!.fonts)
+        } catch {
+            printError("livret: \(error)")
+            throw ExitCode(LivretExit.refused)
+        }
+        let interactive = isatty(STDERR_FILENO) == 1 && !quiet
+        let options = PrintRun.Options(
+            dataset: URL(fileURLWithPath: dataset), output: URL(fileURLWithPath: out),
+            divisions: all ? nil : division, paperOnly: paperOnly.map { URL(fileURLWithPath: $0) }, simplex: simplex,
+            date: date ?? Self.today(), jobs: jobs)
+        let summary: PrintRun.Summary
+        do {
+            summary = try await PrintRun(options: options, renderer: renderer, sheet: sheet, progress: interactive ? PrintProgress() : nil).run()
+        } catch let error as PrintRunError {
+            printError("livret: \(error)")
+            throw ExitCode(LivretExit.refused)
+        } catch let error as CocoaError {
+            printError("livret: \(describeIOError(error))")
+            throw ExitCode(LivretExit.io)
+        }
+        let elapsed = PrintProgress.seconds(ContinuousClock.now - started)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(summary) + Data("\n".utf8))
+        }
+        for failure in summary.failures {
+            printError("livret: not printed: \(failure.division.map { "\($0) " } ?? "")\(failure.source): \(failure.reason)")
+        }
+        for unknown in summary.unknownPaperOnly {
+            printError("livret: \(paperOnly ?? ""):\(unknown.line): INE \(unknown.ine) is not in the dataset: nothing printed for it")
+        }
+        if !quiet && !json {
+            let c = summary.counts
+            let rate = elapsed > 0 ? Double(c.pages) / elapsed : 0
+            var lines = ["\(c.printed) livrets printed (\(c.pages) pages) in \(c.divisions) division(s) into \(out), \(String(format: "%.1f", elapsed)) s, \(Int(rate)) pages/s"]
+            for division in summary.divisions {
+                lines.append("  \(division.code): \(division.classFile ?? "-") (\(division.printed) livrets), \(division.emargementFile ?? "-")")
+            }
+            if c.failed > 0 { lines.append("\(c.failed) pupil(s) NOT printed: see above and print-run.json") }
+            lines.append("summary: \(URL(fileURLWithPath: out).appendingPathComponent("print-run.json").path)")
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+        if summary.counts.failed > 0 || !summary.unknownPaperOnly.isEmpty { throw ExitCode(LivretExit.refused) }
+    }
+
+    static func today() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Europe/Paris")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date())
+    }
+}
