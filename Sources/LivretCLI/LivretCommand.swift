@@ -19,7 +19,26 @@ public struct LivretCommand: AsyncParsableCommand {
         version: version,
         subcommands: [
             RenderCommand.self,
+            ImportCommand.self,
+            ExportLSLCommand.self,
         ])
 
     public init() {}
+}
+
+extension LivretCommand {
+    /// The program's entry point. (Calling `main()` from another module's top-level code picks
+    /// ParsableCommand's synchronous overload, which refuses an asynchronous root.)
+    public static func runMain() async {
+        do {
+            var command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
