@@ -38,6 +38,8 @@ struct ImportCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
+        // A dataset left aside by an interrupted import is put back first.
+        try? DatasetDirectory.recover(URL(fileURLWithPath: into))
         guard let nomenclatureURL = NomenclatureLocator.locate(nomenclature) else {
             printError("livret: no nomenclature found: give --nomenclature FILE or set LIVRET_NOMENCLATURE")
             throw ExitCode(LivretExit.usage)

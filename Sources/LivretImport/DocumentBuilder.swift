@@ -31,16 +31,26 @@ struct DocumentBuilder {
     }
 
     private mutating func error(_ file: String, _ line: Int?, _ field: String?, _ message: String, eleve: String? = nil) {
-        errors.append(ImportIssue(.error, file: file, line: line, field: field, eleve: eleve, message: message))
+        errors.append(ImportIssue(.error, file: file, line: line, column: column(file, line, field), field: field, eleve: eleve, message: message))
     }
 
     private mutating func warning(_ file: String, _ line: Int?, _ field: String?, _ message: String, eleve: String? = nil) {
-        warnings.append(ImportIssue(.warning, file: file, line: line, field: field, eleve: eleve, message: message))
+        warnings.append(ImportIssue(.warning, file: file, line: line, column: column(file, line, field), field: field, eleve: eleve, message: message))
+    }
+
+    /// The column of the element a field names (`<ID_NATIONAL>`, `periode@moyenne`) on its line.
+    private func column(_ file: String, _ line: Int?, _ field: String?) -> Int? {
+        guard let line else { return nil }
+        let source = file == siecle.fileName ? siecle.source : file == lsl.fileName ? lsl.source : nil
+        var element = field.map { String($0.prefix { $0 != "@" && $0 != "." }) }
+        element = element?.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+        return source?.column(line: line, element: element?.isEmpty == false ? element : nil)
     }
 
     mutating func build(inputs: ImportInputs) throws(ImportFailure) -> ImportResult {
         let siecleFile = siecle.fileName
         let lslFile = lsl.fileName
+        errors += siecle.errors + lsl.errors
         counts.siecleEleves = siecle.eleves.count
         counts.lslEleves = lsl.eleves.count
 
@@ -60,16 +70,16 @@ struct DocumentBuilder {
             }
             siecleById[eleve.eleveId] = eleve
             guard let ine = eleve.ine else {
-                error(siecleFile, eleve.line, "<ID_NATIONAL>", "missing INE", eleve: who)
+                error(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "missing INE", eleve: who)
                 continue
             }
             if Identifiers.ineKind(ine) == nil {
-                error(siecleFile, eleve.line, "<ID_NATIONAL>", "'\(ine)' is not an INE of a known format", eleve: who)
+                error(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "'\(ine)' is not an INE of a known format", eleve: who)
             } else if !Identifiers.beaCheckLetterMatches(ine) {
-                warning(siecleFile, eleve.line, "<ID_NATIONAL>", "INE-BEA '\(ine)': the check letter does not match (unverified rule)", eleve: who)
+                warning(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "INE-BEA '\(ine)': the check letter does not match (unverified rule)", eleve: who)
             }
             if let other = seenINE[ine] {
-                error(siecleFile, eleve.line, "<ID_NATIONAL>", "INE \(ine) is also the INE of ELEVE_ID \(other)", eleve: who)
+                error(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "INE \(ine) is also the INE of ELEVE_ID \(other)", eleve: who)
             }
             seenINE[ine] = eleve.eleveId
         }
@@ -237,15 +247,16 @@ struct DocumentBuilder {
             return nil
         }
         guard let dateNaissance = identity.dateNaissance else {
+            if siecle.errors.contains(where: { $0.field == "<DATE_NAISS>" && $0.eleve == "ELEVE_ID \(identity.eleveId)" }) { return nil }
             error(siecleFile, identity.line, "<DATE_NAISS>", "missing date of birth", eleve: who)
             return nil
         }
         guard let mefCode = identity.mef else {
-            error(siecleFile, identity.line, "<CODE_MEF>", "missing MEF", eleve: who)
+            error(siecleFile, identity.mefLine, "<CODE_MEF>", "missing MEF", eleve: who)
             return nil
         }
         guard let currentMEF = nomenclature.mef(mefCode, millesime: currentYear) else {
-            error(siecleFile, identity.line, "<CODE_MEF>", "MEF \(mefCode) is not in the nomenclature for millésime \(currentYear)", eleve: who)
+            error(siecleFile, identity.mefLine, "<CODE_MEF>", "MEF \(mefCode) is not in the nomenclature for millésime \(currentYear)", eleve: who)
             return nil
         }
         let voie: Voie = ["S", "ES", "L"].contains(currentMEF.codeSerie) ? .generale : .technologique

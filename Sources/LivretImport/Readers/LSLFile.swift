@@ -45,4 +45,7 @@ public struct LSLFile: Sendable {
     public var etablissement: String?
     public var etablissementLine: Int
     public var eleves: [Eleve]
+    /// Errors found while reading that do not stop the reading (all are reported together).
+    public var errors: [ImportIssue] = []
+    var source: SourceText?
 }

@@ -99,7 +99,8 @@ public enum LSLReader {
             }
             result.eleves.append(eleve)
         }
-        if !errors.isEmpty { throw ImportFailure(errors: errors) }
+        result.errors = errors
+        result.source = file.source
         return result
     }
 

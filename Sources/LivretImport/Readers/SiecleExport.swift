@@ -10,6 +10,10 @@ public struct SiecleExport: Sendable {
         /// `YYYY-MM-DD`.
         public var dateNaissance: String?
         public var mef: String?
+        /// Lines of the elements named in messages.
+        public var ineLine: Int
+        public var nameLine: Int
+        public var mefLine: Int
         /// SCOLARITE_AN_DERNIER: the structure and the établissement of the year before.
         public var structureAnDernier: String?
         public var rneAnDernier: String?
@@ -34,6 +38,9 @@ public struct SiecleExport: Sendable {
     public var eleves: [Eleve]
     public var structures: [String: [Structure]]
     public var options: [String: [Option]]
+    /// Errors found while reading that do not stop the reading (all are reported together).
+    public var errors: [ImportIssue] = []
+    var source: SourceText?
 
     /// The division (TYPE_STRUCTURE D) of a pupil.
     public func division(of eleveId: String) -> String? {

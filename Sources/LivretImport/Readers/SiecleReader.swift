@@ -33,7 +33,8 @@ public enum SiecleReader {
             var eleve = SiecleExport.Eleve(
                 eleveId: eleveId, line: node.line, ine: node.value("ID_NATIONAL"), nomDeFamille: node.value("NOM_DE_FAMILLE"),
                 nomUsage: node.value("NOM_USAGE"), prenoms: ["PRENOM", "PRENOM2", "PRENOM3"].compactMap { node.value($0) },
-                dateNaissance: nil, mef: node.value("CODE_MEF"),
+                dateNaissance: nil, mef: node.value("CODE_MEF"), ineLine: node.child("ID_NATIONAL")?.line ?? node.line,
+                nameLine: node.child("NOM_DE_FAMILLE")?.line ?? node.line, mefLine: node.child("CODE_MEF")?.line ?? node.line,
                 structureAnDernier: node.child("SCOLARITE_AN_DERNIER")?.value("CODE_STRUCTURE"),
                 rneAnDernier: node.child("SCOLARITE_AN_DERNIER")?.value("CODE_RNE"))
             if let date = node.child("DATE_NAISS") {
@@ -57,7 +58,8 @@ public enum SiecleReader {
                 export.options[eleveId, default: []].append(.init(codeMatiere: code, modalite: option.value("CODE_MODALITE_ELECT") ?? ""))
             }
         }
-        if !errors.isEmpty { throw ImportFailure(errors: errors) }
+        export.errors = errors
+        export.source = file.source
         return export
     }
 

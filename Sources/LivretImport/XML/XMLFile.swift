@@ -19,6 +19,7 @@ final class XMLFile {
         if data.isEmpty {
             error.code = -1
             error.line = 1
+            error.column = 1
             withUnsafeMutableBytes(of: &error.message) { buffer in
                 for (index, byte) in "the file is empty".utf8.enumerated() { buffer[index] = byte }
             }
@@ -107,7 +108,8 @@ final class XMLFile {
     }
 
     /// libxml2's wording, with a hint where a person would need one.
-    static func explain(_ message: String) -> String {
+    static func explain(_ raw: String) -> String {
+        let message = raw.split(whereSeparator: \.isNewline).joined(separator: " ")
         if message.contains("Input is not proper UTF-8") || message.contains("encoding") || message.contains("Unsupported encoding") {
             return message + " (the encoding declared in the XML declaration does not match the bytes)"
         }
