@@ -1,11 +1,24 @@
 #include "CXMLBridge.h"
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xmlwriter.h>
 #include <string.h>
 #include <stdlib.h>
 
 struct cxml_document { xmlDocPtr doc; };
+struct cxml_schema { xmlSchemaPtr schema; };
+struct cxml_writer { xmlBufferPtr buffer; xmlTextWriterPtr writer; };
+
+static void copy_message(cxml_error *error, const char *message) {
+    if (message == NULL) return;
+    strncpy(error->message, message, sizeof error->message - 1);
+    error->message[sizeof error->message - 1] = 0;
+    size_t n = strlen(error->message);  /* libxml2 messages end with a newline */
+    while (n > 0 && (error->message[n - 1] == '\n' || error->message[n - 1] == ' ')) error->message[--n] = 0;
+}
 
 /* libxml2 keeps reporting after the first fatal error, and xmlCtxtGetLastError
    returns the last one ("Premature end of data..."). Keep the first instead. */
@@ -13,55 +26,280 @@ static void keep_first_error(void *user_data, xmlErrorPtr err) {
     xmlParserCtxtPtr ctxt = user_data;
     cxml_error *error = ctxt->_private;
     if (error == NULL || error->code != 0 || err == NULL) return;
-    error->code = err->code;
+    if (err->level == XML_ERR_WARNING) return;
+    error->code = err->code != 0 ? err->code : -1;
     error->line = err->line;
     error->column = err->int2;
-    if (err->message != NULL) strncpy(error->message, err->message, sizeof error->message - 1);
+    copy_message(error, err->message);
+}
+
+/* A DTD is where entities (external ones, "billion laughs") are declared: refuse it before
+   anything in it is read. */
+static void refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id, const xmlChar *system_id) {
+    (void)name; (void)external_id; (void)system_id;
+    xmlParserCtxtPtr ctxt = ctx;
+    cxml_error *error = ctxt->_private;
+    if (error != NULL && error->code == 0) {
+        error->code = XML_ERR_USER_STOP;
+        error->line = ctxt->input != NULL ? ctxt->input->line : 0;
+        error->column = ctxt->input != NULL ? ctxt->input->col : 0;
+        copy_message(error, "a document type declaration (DTD, entities) is not allowed in this file");
+    }
+    xmlStopParser(ctxt);
 }
 
 cxml_document *cxml_parse(const char *bytes, size_t length, const char *url, cxml_error *error) {
     memset(error, 0, sizeof *error);
+    if (length > (size_t)0x7fffffff) {
+        error->code = -1;
+        copy_message(error, "file too large for the XML parser");
+        return NULL;
+    }
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (ctxt == NULL) { strcpy(error->message, "out of memory"); return NULL; }
+    if (ctxt == NULL) { error->code = -1; copy_message(error, "out of memory"); return NULL; }
     ctxt->_private = error;
     ctxt->sax->serror = keep_first_error;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, bytes, (int)length, url, "UTF-8",
-                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (doc == NULL) {
-        const xmlError *last = xmlCtxtGetLastError(ctxt);
-        if (error->code == 0 && last != NULL) {
-            error->code = last->code;
-            error->line = last->line;
-            error->column = last->int2;
-            if (last->message != NULL) strncpy(error->message, last->message, sizeof error->message - 1);
+    ctxt->sax->internalSubset = refuse_dtd;
+    ctxt->sax->externalSubset = refuse_dtd;
+    /* Never XML_PARSE_NOENT (entity substitution), XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
+    int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES
+                | XML_PARSE_NOCDATA;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, bytes, (int)length, url, NULL, options);
+    int failed = doc == NULL || error->code != 0 || !ctxt->wellFormed;
+    if (failed) {
+        if (error->code == 0) {
+            const xmlError *last = xmlCtxtGetLastError(ctxt);
+            error->code = -1;
+            if (last != NULL && last->code != 0) {
+                error->code = last->code;
+                error->line = last->line;
+                error->column = last->int2;
+                copy_message(error, last->message);
+            } else {
+                copy_message(error, "the document is not well-formed");
+            }
         }
+        if (doc != NULL) xmlFreeDoc(doc);
         xmlFreeParserCtxt(ctxt);
         return NULL;
     }
     xmlFreeParserCtxt(ctxt);
+    if (doc->intSubset != NULL || doc->extSubset != NULL) {  /* belt and braces */
+        xmlFreeDoc(doc);
+        error->code = -1;
+        copy_message(error, "a document type declaration (DTD, entities) is not allowed in this file");
+        return NULL;
+    }
     cxml_document *result = malloc(sizeof *result);
-    if (result == NULL) { xmlFreeDoc(doc); strcpy(error->message, "out of memory"); return NULL; }
+    if (result == NULL) { xmlFreeDoc(doc); error->code = -1; copy_message(error, "out of memory"); return NULL; }
     result->doc = doc;
     return result;
-}
-
-static void visit(xmlNodePtr node, cxml_element_visitor visitor, void *context) {
-    for (; node != NULL; node = node->next) {
-        if (node->type == XML_ELEMENT_NODE) {
-            xmlChar *text = xmlNodeGetContent(node);
-            visitor(context, (const char *)node->name, (const char *)text);
-            xmlFree(text);
-        }
-        visit(node->children, visitor, context);
-    }
-}
-
-void cxml_visit_elements(const cxml_document *document, cxml_element_visitor visitor, void *context) {
-    visit(xmlDocGetRootElement(document->doc), visitor, context);
 }
 
 void cxml_free(cxml_document *document) {
     if (document == NULL) return;
     xmlFreeDoc(document->doc);
     free(document);
+}
+
+static const cxml_node *element_from(xmlNodePtr node) {
+    for (; node != NULL; node = node->next) {
+        if (node->type == XML_ELEMENT_NODE) return (const cxml_node *)node;
+    }
+    return NULL;
+}
+
+const cxml_node *cxml_root(const cxml_document *document) {
+    return (const cxml_node *)xmlDocGetRootElement(document->doc);
+}
+
+const cxml_node *cxml_first_child(const cxml_node *node) {
+    return element_from(((xmlNodePtr)node)->children);
+}
+
+const cxml_node *cxml_next_sibling(const cxml_node *node) {
+    return element_from(((xmlNodePtr)node)->next);
+}
+
+const char *cxml_name(const cxml_node *node) {
+    return (const char *)((xmlNodePtr)node)->name;
+}
+
+const char *cxml_namespace(const cxml_node *node) {
+    xmlNsPtr ns = ((xmlNodePtr)node)->ns;
+    return ns != NULL ? (const char *)ns->href : NULL;
+}
+
+long cxml_line(const cxml_node *node) {
+    return xmlGetLineNo((xmlNodePtr)node);
+}
+
+char *cxml_text(const cxml_node *node) {
+    xmlNodePtr child = ((xmlNodePtr)node)->children;
+    xmlBufferPtr buffer = NULL;
+    const xmlChar *single = NULL;
+    int count = 0;
+    for (; child != NULL; child = child->next) {
+        if ((child->type != XML_TEXT_NODE && child->type != XML_CDATA_SECTION_NODE) || child->content == NULL) continue;
+        if (count == 0) {
+            single = child->content;
+        } else {
+            if (buffer == NULL) { buffer = xmlBufferCreate(); xmlBufferCat(buffer, single); }
+            xmlBufferCat(buffer, child->content);
+        }
+        count++;
+    }
+    if (count == 0) return NULL;
+    if (buffer == NULL) return strdup((const char *)single);
+    char *result = strdup((const char *)xmlBufferContent(buffer));
+    xmlBufferFree(buffer);
+    return result;
+}
+
+const cxml_attr *cxml_first_attribute(const cxml_node *node) {
+    return (const cxml_attr *)((xmlNodePtr)node)->properties;
+}
+
+const cxml_attr *cxml_next_attribute(const cxml_attr *attribute) {
+    return (const cxml_attr *)((xmlAttrPtr)attribute)->next;
+}
+
+const char *cxml_attribute_name(const cxml_attr *attribute) {
+    return (const char *)((xmlAttrPtr)attribute)->name;
+}
+
+char *cxml_attribute_value(const cxml_attr *attribute) {
+    xmlAttrPtr attr = (xmlAttrPtr)attribute;
+    if (attr->children != NULL && attr->children->next == NULL && attr->children->type == XML_TEXT_NODE
+        && attr->children->content != NULL) {
+        return strdup((const char *)attr->children->content);
+    }
+    xmlChar *value = xmlNodeListGetString(attr->doc, attr->children, 1);
+    if (value == NULL) return strdup("");
+    char *result = strdup((const char *)value);
+    xmlFree(value);
+    return result;
+}
+
+void cxml_string_free(char *string) {
+    free(string);
+}
+
+/* ---- XSD ---------------------------------------------------------------------------------- */
+
+static void keep_first_schema_error(void *user_data, xmlErrorPtr err) {
+    cxml_error *error = user_data;
+    if (error == NULL || error->code != 0 || err == NULL || err->level == XML_ERR_WARNING) return;
+    error->code = err->code != 0 ? err->code : -1;
+    error->line = err->line;
+    error->column = err->int2;
+    copy_message(error, err->message);
+}
+
+cxml_schema *cxml_schema_new(const char *bytes, size_t length, cxml_error *error) {
+    memset(error, 0, sizeof *error);
+    xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewMemParserCtxt(bytes, (int)length);
+    if (pctxt == NULL) { error->code = -1; copy_message(error, "cannot read the schema"); return NULL; }
+    xmlSchemaSetParserStructuredErrors(pctxt, keep_first_schema_error, error);
+    xmlSchemaPtr schema = xmlSchemaParse(pctxt);
+    xmlSchemaFreeParserCtxt(pctxt);
+    if (schema == NULL) {
+        if (error->code == 0) { error->code = -1; copy_message(error, "the schema is not valid"); }
+        return NULL;
+    }
+    cxml_schema *result = malloc(sizeof *result);
+    if (result == NULL) { xmlSchemaFree(schema); error->code = -1; copy_message(error, "out of memory"); return NULL; }
+    result->schema = schema;
+    return result;
+}
+
+void cxml_schema_free(cxml_schema *schema) {
+    if (schema == NULL) return;
+    xmlSchemaFree(schema->schema);
+    free(schema);
+}
+
+typedef struct sink_context { cxml_error_sink sink; void *context; } sink_context;
+
+static void forward_validation_error(void *user_data, xmlErrorPtr err) {
+    sink_context *target = user_data;
+    if (err == NULL || err->level == XML_ERR_WARNING) return;
+    char message[1024] = {0};
+    if (err->message != NULL) {
+        strncpy(message, err->message, sizeof message - 1);
+        size_t n = strlen(message);
+        while (n > 0 && (message[n - 1] == '\n' || message[n - 1] == ' ')) message[--n] = 0;
+    }
+    long line = err->line;
+    if (err->node != NULL && ((xmlNodePtr)err->node)->type == XML_ELEMENT_NODE) {
+        long nodeLine = xmlGetLineNo((xmlNodePtr)err->node);
+        if (nodeLine > 0) line = nodeLine;
+    }
+    target->sink(target->context, line, err->int2, message);
+}
+
+int cxml_schema_validate(const cxml_schema *schema, const cxml_document *document,
+                         cxml_error_sink sink, void *context) {
+    xmlSchemaValidCtxtPtr vctxt = xmlSchemaNewValidCtxt(schema->schema);
+    if (vctxt == NULL) return -1;
+    sink_context target = { sink, context };
+    xmlSchemaSetValidStructuredErrors(vctxt, forward_validation_error, &target);
+    int status = xmlSchemaValidateDoc(vctxt, document->doc);
+    xmlSchemaFreeValidCtxt(vctxt);
+    return status;
+}
+
+/* ---- writing ------------------------------------------------------------------------------ */
+
+cxml_writer *cxml_writer_new(void) {
+    cxml_writer *result = malloc(sizeof *result);
+    if (result == NULL) return NULL;
+    result->buffer = xmlBufferCreate();
+    if (result->buffer == NULL) { free(result); return NULL; }
+    result->writer = xmlNewTextWriterMemory(result->buffer, 0);
+    if (result->writer == NULL) { xmlBufferFree(result->buffer); free(result); return NULL; }
+    xmlTextWriterSetIndent(result->writer, 1);
+    xmlTextWriterSetIndentString(result->writer, BAD_CAST "  ");
+    return result;
+}
+
+void cxml_writer_free(cxml_writer *writer) {
+    if (writer == NULL) return;
+    if (writer->writer != NULL) xmlFreeTextWriter(writer->writer);
+    xmlBufferFree(writer->buffer);
+    free(writer);
+}
+
+int cxml_writer_start_document(cxml_writer *writer) {
+    return xmlTextWriterStartDocument(writer->writer, "1.0", "UTF-8", NULL);
+}
+
+int cxml_writer_start_element(cxml_writer *writer, const char *name) {
+    return xmlTextWriterStartElement(writer->writer, BAD_CAST name);
+}
+
+int cxml_writer_start_element_ns(cxml_writer *writer, const char *prefix, const char *name, const char *uri) {
+    return xmlTextWriterStartElementNS(writer->writer, BAD_CAST prefix, BAD_CAST name, BAD_CAST uri);
+}
+
+int cxml_writer_attribute(cxml_writer *writer, const char *name, const char *value) {
+    return xmlTextWriterWriteAttribute(writer->writer, BAD_CAST name, BAD_CAST value);
+}
+
+int cxml_writer_text(cxml_writer *writer, const char *text) {
+    return xmlTextWriterWriteString(writer->writer, BAD_CAST text);
+}
+
+int cxml_writer_end_element(cxml_writer *writer) {
+    return xmlTextWriterEndElement(writer->writer);
+}
+
+int cxml_writer_finish(cxml_writer *writer, const char **bytes, size_t *length) {
+    int status = xmlTextWriterEndDocument(writer->writer);
+    if (status < 0) return status;
+    xmlFreeTextWriter(writer->writer);  /* flushes into the buffer */
+    writer->writer = NULL;
+    *bytes = (const char *)xmlBufferContent(writer->buffer);
+    *length = (size_t)xmlBufferLength(writer->buffer);
+    return 0;
 }

@@ -18,6 +18,8 @@ public struct LivretCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
+            ImportCommand.self,
+            ExportLSLCommand.self,
             RenderCommand.self,
             PrintRunCommand.self,
         ])

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import LivretImport
+import LivretModel
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Turn a lycée's SIECLE export and LSL import file into one livret document per pupil.",
+        discussion: """
+            Writes DATASET_DIR/<INE>.json for every pupil and DATASET_DIR/import-report.json, all or \
+            nothing: on any error nothing is written (exit 1) and every error is listed on standard error \
+            as file:line:column: field: message. Warnings are printed too and kept in the report.
+            The nomenclature is found with --nomenclature, then $LIVRET_NOMENCLATURE, then a \
+            Nomenclature/ directory beside the executable, in the current directory or in the repository; \
+            Import_MEF.xml beside it gives the language names.
+            """)
+
+    @Option(help: "SIECLE export ElevesSansAdresses.xml (ISO-8859-15 or UTF-8).")
+    var eleves: String
+
+    @Option(help: "LSL import XML (urn:ac-grenoble.fr:lsl:import).")
+    var evaluations: String
+
+    @Option(help: "Établissement profile (etablissement.json).")
+    var etablissement: String
+
+    @Option(help: "LSL nomenclature (lsl-nomenclatures.xml).")
+    var nomenclature: String?
+
+    @Option(help: "The dataset directory to write (replaced atomically).")
+    var into: String
+
+    @Option(help: "Largest input file accepted, in bytes (default 256 MB).")
+    var maxSize: Int = 256 * 1024 * 1024
+
+    @Flag(help: "Do not print the warnings (they stay in the report).")
+    var quiet = false
+
+    func run() async throws {
+        // A dataset left aside by an interrupted import is put back first.
+        try? DatasetDirectory.recover(URL(fileURLWithPath: into))
+        guard let nomenclatureURL = NomenclatureLocator.locate(nomenclature) else {
+            printError("livret: no nomenclature found: give --nomenclature FILE or set LIVRET_NOMENCLATURE")
+            throw ExitCode(LivretExit.usage)
+        }
+        var sizeErrors: [String] = []
+        func load(_ path: String) throws -> ImportInputs.File? {
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            let attributes: [FileAttributeKey: Any]
+            do {
+                attributes = try FileManager.default.attributesOfItem(atPath: path)
+            } catch {
+                printError("livret: cannot read \(path): \(describeIOError(error))")
+                throw ExitCode(LivretExit.io)
+            }
+            if let size = attributes[.size] as? Int, size > maxSize {
+                sizeErrors.append("\(name): \(size) bytes is over the size limit of \(maxSize) bytes (--max-size): not read")
+                return nil
+            }
+            return ImportInputs.File(name: name, data: try readInput(path))
+        }
+        let elevesFile = try load(eleves)
+        let evaluationsFile = try load(evaluations)
+        let etablissementFile = try load(etablissement)
+        let nomenclatureFile = try load(nomenclatureURL.path)
+        let matieresFile = try NomenclatureLocator.matieres(besides: nomenclatureURL).flatMap { try load($0.path) }
+        guard sizeErrors.isEmpty, let elevesFile, let evaluationsFile, let etablissementFile, let nomenclatureFile else {
+            sizeErrors.forEach(printError)
+            printError("livret: import refused: \(sizeErrors.count) error(s); nothing written")
+            throw ExitCode(LivretExit.refused)
+        }
+        let inputs = ImportInputs(
+            eleves: elevesFile, evaluations: evaluationsFile, etablissement: etablissementFile, nomenclature: nomenclatureFile,
+            matieres: matieresFile)
+        let result: ImportResult
+        do {
+            result = try Importer.run(inputs)
+        } catch {
+            if !quiet { error.warnings.forEach { printError($0.description) } }
+            error.errors.forEach { printError($0.description) }
+            printError("livret: import refused: \(error.errors.count) error(s); nothing written")
+            throw ExitCode(LivretExit.refused)
+        }
+        if !quiet { result.report.warnings.forEach { printError($0.description) } }
+        var files = result.documents.map { (name: $0.fileName, data: $0.data) }
+        files.append((name: "import-report.json", data: result.report.encoded()))
+        let directory = URL(fileURLWithPath: into)
+        do {
+            try DatasetDirectory.write(files, to: directory)
+        } catch {
+            printError("livret: cannot write \(into): \(describeIOError(error))")
+            throw ExitCode(LivretExit.io)
+        }
+        print("\(result.documents.count) livret documents written to \(directory.path) (\(result.report.warnings.count) warnings, report: \(directory.appendingPathComponent("import-report.json").path))")
+    }
+}

@@ -1,0 +1,421 @@
+import Foundation
+import LivretModel
+
+/// Builds the documents of one import (see `Importer`).
+struct DocumentBuilder {
+    let profile: EtablissementProfile
+    let siecle: SiecleExport
+    let lsl: LSLFile
+    let nomenclature: Nomenclature
+    let labels: MatiereLabels
+
+    private var errors: [ImportIssue] = []
+    private var warnings: [ImportIssue] = []
+    private var counts = ImportReport.Counts()
+
+    init(profile: EtablissementProfile, siecle: SiecleExport, lsl: LSLFile, nomenclature: Nomenclature, labels: MatiereLabels) {
+        self.profile = profile
+        self.siecle = siecle
+        self.lsl = lsl
+        self.nomenclature = nomenclature
+        self.labels = labels
+    }
+
+    /// One evaluation's place in the groups, for the group blocks.
+    private struct Membership {
+        var document: Int
+        var scolarite: Int
+        var evaluation: Int
+        var key: GroupKey
+        var line: Int
+    }
+
+    private mutating func error(_ file: String, _ line: Int?, _ field: String?, _ message: String, eleve: String? = nil) {
+        errors.append(ImportIssue(.error, file: file, line: line, column: column(file, line, field), field: field, eleve: eleve, message: message))
+    }
+
+    private mutating func warning(_ file: String, _ line: Int?, _ field: String?, _ message: String, eleve: String? = nil) {
+        warnings.append(ImportIssue(.warning, file: file, line: line, column: column(file, line, field), field: field, eleve: eleve, message: message))
+    }
+
+    /// The column of the element a field names (`<ID_NATIONAL>`, `periode@moyenne`) on its line.
+    private func column(_ file: String, _ line: Int?, _ field: String?) -> Int? {
+        guard let line else { return nil }
+        let source = file == siecle.fileName ? siecle.source : file == lsl.fileName ? lsl.source : nil
+        var element = field.map { String($0.prefix { $0 != "@" && $0 != "." }) }
+        element = element?.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+        return source?.column(line: line, element: element?.isEmpty == false ? element : nil)
+    }
+
+    mutating func build(inputs: ImportInputs) throws(ImportFailure) -> ImportResult {
+        let siecleFile = siecle.fileName
+        let lslFile = lsl.fileName
+        errors += siecle.errors + lsl.errors
+        counts.siecleEleves = siecle.eleves.count
+        counts.lslEleves = lsl.eleves.count
+
+        // Identifiers and duplicates.
+        if let uai = lsl.etablissement, let problem = Identifiers.uaiProblem(uai) {
+            error(lslFile, lsl.etablissementLine, "<etablissement>", problem)
+        } else if let uai = lsl.etablissement, uai != profile.uai {
+            warning(lslFile, lsl.etablissementLine, "<etablissement>", "UAI \(uai) is not the profile's UAI \(profile.uai)")
+        }
+        var siecleById: [String: SiecleExport.Eleve] = [:]
+        var seenINE: [String: String] = [:]
+        for eleve in siecle.eleves {
+            let who = "ELEVE_ID \(eleve.eleveId)"
+            if siecleById[eleve.eleveId] != nil {
+                error(siecleFile, eleve.line, "<ELEVE>@ELEVE_ID", "pupil \(eleve.eleveId) appears twice", eleve: who)
+                continue
+            }
+            siecleById[eleve.eleveId] = eleve
+            guard let ine = eleve.ine else {
+                error(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "missing INE", eleve: who)
+                continue
+            }
+            if Identifiers.ineKind(ine) == nil {
+                error(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "'\(ine)' is not an INE of a known format", eleve: who)
+            } else if !Identifiers.beaCheckLetterMatches(ine) {
+                warning(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "INE-BEA '\(ine)': the check letter does not match (unverified rule)", eleve: who)
+            }
+            if let other = seenINE[ine] {
+                error(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "INE \(ine) is also the INE of ELEVE_ID \(other)", eleve: who)
+            }
+            seenINE[ine] = eleve.eleveId
+        }
+        var lslIds = Set<String>()
+        var pairs: [(SiecleExport.Eleve, LSLFile.Eleve)] = []
+        for eleve in lsl.eleves {
+            let who = "ELEVE_ID \(eleve.id)"
+            if !lslIds.insert(eleve.id).inserted {
+                error(lslFile, eleve.line, "<eleve>@id", "pupil \(eleve.id) appears twice", eleve: who)
+                continue
+            }
+            guard let identity = siecleById[eleve.id] else {
+                error(lslFile, eleve.line, "<eleve>@id", "pupil \(eleve.id) is not in the SIECLE export \(siecleFile)", eleve: who)
+                continue
+            }
+            pairs.append((identity, eleve))
+        }
+        for eleve in siecle.eleves where !lslIds.contains(eleve.eleveId) {
+            warning(siecleFile, eleve.line, "<ELEVE>", "pupil has no evaluations in \(lslFile): no livret written", eleve: eleve.ine ?? "ELEVE_ID \(eleve.eleveId)")
+        }
+
+        let currentYear = siecle.anneeScolaire
+            ?? profile.anneeScolaire.flatMap { Int($0.prefix(4)) }
+            ?? lsl.eleves.flatMap { $0.scolarites.map(\.annee) }.max() ?? 0
+        let dateDocument = siecle.dateExport ?? latestDate() ?? "\(currentYear + 1)-07-01"
+
+        // Documents, group memberships.
+        var documents: [LivretDocument] = []
+        var lines: [Int] = []
+        var memberships: [Membership] = []
+        var currentCourses: [String: Set<CourseKey>] = [:]
+        for (identity, eleve) in pairs {
+            guard let built = document(identity: identity, eleve: eleve, currentYear: currentYear, dateDocument: dateDocument) else { continue }
+            let index = documents.count
+            documents.append(built)
+            lines.append(eleve.line)
+            for (s, scolarite) in built.scolarites.enumerated() where scolarite.anneeScolaire == currentYear {
+                for evaluation in scolarite.evaluations where !Self.isDivisionCourse(evaluation) {
+                    currentCourses[identity.eleveId, default: []].insert(CourseKey(code: evaluation.codeMatiere, modalite: evaluation.modalite.rawValue))
+                }
+                _ = s
+            }
+            _ = index
+        }
+        var members: [String: [String]] = [:]
+        for (identity, _) in pairs {
+            for group in siecle.groups(of: identity.eleveId) { members[group, default: []].append(identity.eleveId) }
+        }
+        let assignment = GroupAssignment(members: members, courses: currentCourses)
+        for (d, document) in documents.enumerated() {
+            let eleveId = document.eleve.eleveId ?? ""
+            let identity = siecleById[eleveId]
+            for (s, scolarite) in document.scolarites.enumerated() {
+                for (e, evaluation) in scolarite.evaluations.enumerated() {
+                    let course = CourseKey(code: evaluation.codeMatiere, modalite: evaluation.modalite.rawValue)
+                    var scope: String
+                    if Self.isDivisionCourse(evaluation), let division = scolarite.division {
+                        scope = "division \(division)"
+                    } else if scolarite.anneeScolaire == currentYear, let group = assignment.groupOf[eleveId]?[course] {
+                        scope = "groupe \(group)"
+                    } else if scolarite.anneeScolaire == currentYear, let division = scolarite.division {
+                        scope = "division \(division)"
+                    } else {
+                        scope = "enseignants " + evaluation.enseignants.map(\.displayName).joined(separator: ", ")
+                        if let block = evaluation.groupe {
+                            scope += " | \(block.effectif) \(block.moyenne?.description ?? "-") \(block.repartition.map { "\($0.moinsDeHuit) \($0.huitADouze) \($0.douzeEtPlus)" } ?? "-")"
+                        }
+                    }
+                    _ = identity
+                    memberships.append(Membership(
+                        document: d, scolarite: s, evaluation: e,
+                        key: GroupKey(annee: scolarite.anneeScolaire, scope: scope, codeMatiere: evaluation.codeMatiere, modalite: evaluation.modalite.rawValue),
+                        line: lines[d]))
+                }
+            }
+        }
+        checkGroups(&documents, memberships: memberships)
+
+        // Avis pour l'examen: shares over the pupils of each série.
+        var avisBySerie: [String: [CodeAvisExamen]] = [:]
+        for document in documents { if let code = document.avisExamen?.code { avisBySerie[document.eleve.serie ?? "", default: []].append(code) } }
+        for index in documents.indices {
+            guard let code = documents[index].avisExamen?.code else { continue }
+            let serie = documents[index].eleve.serie ?? ""
+            documents[index].avisExamen = AvisExamen(
+                code: code, serie: Statistics.serieStatistics(avisBySerie[serie] ?? [], includeAssezFavorable: documents[index].eleve.voie == .professionnelle))
+        }
+
+        // The documents must be valid documents.
+        for (index, document) in documents.enumerated() {
+            for problem in document.problems() {
+                error(lslFile, lines[index], problem.field, problem.message, eleve: document.eleve.ine)
+            }
+        }
+        counts.documents = documents.count
+        counts.scolarites = documents.reduce(0) { $0 + $1.scolarites.count }
+        counts.evaluations = documents.reduce(0) { $0 + $1.scolarites.reduce(0) { $0 + $1.evaluations.count } }
+        counts.warnings = warnings.count
+        counts.errors = errors.count
+        if !errors.isEmpty { throw ImportFailure(errors: errors, warnings: warnings) }
+
+        documents.sort { $0.eleve.ine < $1.eleve.ine }
+        let files = Self.encode(documents)
+        let report = ImportReport(
+            status: "ok",
+            inputs: ["eleves": inputs.eleves.name, "evaluations": inputs.evaluations.name, "etablissement": inputs.etablissement.name,
+                     "nomenclature": inputs.nomenclature.name, "matieres": inputs.matieres?.name ?? ""],
+            etablissement: profile.uai, anneeScolaire: currentYear, counts: counts, documents: files.map(\.fileName),
+            warnings: warnings, errors: [])
+        return ImportResult(documents: files, report: report)
+    }
+
+    /// Canonical JSON of every document, on every core (the encoder is the slow part).
+    private static func encode(_ documents: [LivretDocument]) -> [LivretDocumentFile] {
+        final class Slots: @unchecked Sendable {
+            // Each index is written by exactly one iteration of concurrentPerform, and read only
+            // after it returns: no two threads touch the same element.
+            var files: [LivretDocumentFile?]
+            init(count: Int) { files = Array(repeating: nil, count: count) }
+        }
+        let slots = Slots(count: documents.count)
+        let chunk = 16
+        let chunks = (documents.count + chunk - 1) / chunk
+        slots.files.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let buffer = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                for index in c * chunk..<min(documents.count, (c + 1) * chunk) {
+                    buffer[index] = LivretDocumentFile(fileName: "\(documents[index].eleve.ine).json", data: documents[index].encoded())
+                }
+            }
+        }
+        return slots.files.map { $0! }
+    }
+
+    /// Tronc commun and LV1 are taught to the division.
+    static func isDivisionCourse(_ evaluation: Evaluation) -> Bool {
+        evaluation.modalite == .tronCommun || Nomenclature.languageSlot(evaluation.codeMatiere) == "030001"
+    }
+
+    private func latestDate() -> String? {
+        var latest: String?
+        for eleve in lsl.eleves {
+            for scolarite in eleve.scolarites {
+                let dates = scolarite.evaluations.compactMap(\.date)
+                    + [scolarite.avisEngagement, scolarite.avisInvestissement, scolarite.avisChefEtab].compactMap { $0?.date }
+                for date in dates where LivretDocument.isDate(date) && date > (latest ?? "") { latest = date }
+            }
+        }
+        return latest
+    }
+
+    // MARK: - One pupil
+
+    private mutating func document(identity: SiecleExport.Eleve, eleve: LSLFile.Eleve, currentYear: Int, dateDocument: String) -> LivretDocument? {
+        let siecleFile = siecle.fileName
+        let lslFile = lsl.fileName
+        let who = identity.ine ?? "ELEVE_ID \(identity.eleveId)"
+        guard let ine = identity.ine else { return nil }
+        guard let nom = identity.nomUsage ?? identity.nomDeFamille else {
+            error(siecleFile, identity.line, "<NOM_DE_FAMILLE>", "missing name", eleve: who)
+            return nil
+        }
+        guard !identity.prenoms.isEmpty else {
+            error(siecleFile, identity.line, "<PRENOM>", "missing first name", eleve: who)
+            return nil
+        }
+        guard let dateNaissance = identity.dateNaissance else {
+            if siecle.errors.contains(where: { $0.field == "<DATE_NAISS>" && $0.eleve == "ELEVE_ID \(identity.eleveId)" }) { return nil }
+            error(siecleFile, identity.line, "<DATE_NAISS>", "missing date of birth", eleve: who)
+            return nil
+        }
+        guard let mefCode = identity.mef else {
+            error(siecleFile, identity.mefLine, "<CODE_MEF>", "missing MEF", eleve: who)
+            return nil
+        }
+        guard let currentMEF = nomenclature.mef(mefCode, millesime: currentYear) else {
+            error(siecleFile, identity.mefLine, "<CODE_MEF>", "MEF \(mefCode) is not in the nomenclature for millésime \(currentYear)", eleve: who)
+            return nil
+        }
+        let voie: Voie = ["S", "ES", "L"].contains(currentMEF.codeSerie) ? .generale : .technologique
+        let division = siecle.division(of: identity.eleveId)
+        var scolarites: [Scolarite] = []
+        for scolarite in eleve.scolarites.sorted(by: { $0.annee < $1.annee }) {
+            let mef: Nomenclature.MEF?
+            var yearDivision: String?
+            if scolarite.annee == currentYear {
+                mef = currentMEF
+                yearDivision = division
+            } else if scolarite.annee < currentYear {
+                mef = nomenclature.premiereMEF(serie: currentMEF.codeSerie, specialite: currentMEF.specialite, millesime: scolarite.annee)
+                if scolarite.annee == currentYear - 1, identity.rneAnDernier == profile.uai { yearDivision = identity.structureAnDernier }
+            } else {
+                mef = nil
+            }
+            guard let mef, let niveau = mef.niveauCanonique else {
+                error(lslFile, scolarite.line, "<scolarite>@annee-scolaire",
+                      "no Première MEF of série \(currentMEF.codeSerie) for millésime \(scolarite.annee) in the nomenclature", eleve: ine)
+                continue
+            }
+            var rows: [(order: Int, evaluation: Evaluation)] = []
+            for evaluation in scolarite.evaluations {
+                if let built = self.evaluation(evaluation, mef: mef, millesime: scolarite.annee, codePeriode: scolarite.codePeriode, ine: ine) {
+                    rows.append(built)
+                }
+            }
+            rows.sort { ($0.order, $0.evaluation.codeMatiere, $0.evaluation.modalite.rawValue) < ($1.order, $1.evaluation.codeMatiere, $1.evaluation.modalite.rawValue) }
+            scolarites.append(Scolarite(
+                anneeScolaire: scolarite.annee, niveau: niveau, division: yearDivision, mef: mef.code, codePeriode: scolarite.codePeriode,
+                evaluations: rows.map(\.evaluation), avisEngagement: scolarite.avisEngagement,
+                avisInvestissement: scolarite.avisInvestissement, avisChefEtablissement: scolarite.avisChefEtab))
+        }
+        let visa = scolarites.last { $0.avisChefEtablissement != nil }?.avisChefEtablissement
+        return LivretDocument(
+            dateDocument: dateDocument, etablissement: profile.etablissement,
+            eleve: Eleve(
+                ine: ine, nom: nom, prenoms: identity.prenoms.joined(separator: ", "), dateNaissance: dateNaissance,
+                division: division, mef: mefCode, mefLibelle: labels.mefs[mefCode], serie: currentMEF.codeSerie,
+                serieLibelle: currentMEF.serie, voie: voie, eleveId: identity.eleveId),
+            scolarites: scolarites, engagements: eleve.engagements, avisExamen: eleve.avisExamen.map { AvisExamen(code: $0) },
+            visaChefEtablissement: visa)
+    }
+
+    private mutating func evaluation(
+        _ source: LSLFile.Evaluation, mef: Nomenclature.MEF, millesime: Int, codePeriode: CodePeriode, ine: String
+    ) -> (order: Int, evaluation: Evaluation)? {
+        let file = lsl.fileName
+        let code = source.codeMatiere
+        let row = Nomenclature.row(in: mef, code: code, modalite: source.modalite.rawValue)
+        var libelle: String
+        if let slot = Nomenclature.languageSlot(code), slot != code {
+            libelle = labels.matieres[code] ?? row?.matiere.discipline ?? "LANGUE \(code)"
+            if labels.matieres[code] == nil {
+                warning(file, source.line, "<evaluation>@code-matiere", "language \(code) has no label in the SIECLE nomenclature", eleve: ine)
+            }
+        } else {
+            libelle = row?.matiere.discipline ?? labels.matieres[code] ?? "MATIÈRE \(code)"
+        }
+        if row == nil {
+            warning(file, source.line, "<evaluation>@code-matiere",
+                    "matière \(code) (modalité \(source.modalite.rawValue)) is not in the nomenclature of MEF \(mef.code), millésime \(millesime)", eleve: ine)
+        }
+        if libelle.isEmpty { libelle = "MATIÈRE \(code)" }
+        let chiffree = row?.matiere.evaluationPeriodique ?? true
+        var periodes: [Periode] = []
+        var seen = Set<Int>()
+        for periode in source.periodes {
+            if !(1...codePeriode.periodCount).contains(periode.numero) {
+                error(file, source.line, "periode@numero", "period \(periode.numero) does not exist with code-periode \(codePeriode.rawValue) (matière \(code))", eleve: ine)
+            }
+            if !seen.insert(periode.numero).inserted {
+                error(file, source.line, "periode@numero", "period \(periode.numero) appears twice (matière \(code))", eleve: ine)
+            }
+        }
+        if chiffree {
+            for numero in 1...codePeriode.periodCount {
+                periodes.append(Periode(numero: numero, moyenne: source.periodes.first { $0.numero == numero }?.moyenne ?? nil))
+            }
+        } else if source.periodes.contains(where: { $0.moyenne != nil }) {
+            warning(file, source.line, "<periodiques>", "matière \(code) has no numeric assessment in the nomenclature: period averages ignored", eleve: ine)
+        }
+        var groupe: GroupBlock?
+        if let structure = source.structure, let effectif = structure.effectif {
+            var repartition: Repartition?
+            if let low = structure.moinsDeHuit, let middle = structure.huitADouze, let high = structure.douzeEtPlus {
+                repartition = Repartition(moinsDeHuit: low, huitADouze: middle, douzeEtPlus: high)
+            }
+            groupe = GroupBlock(effectif: effectif, moyenne: structure.moyenne, repartition: repartition, source: .import)
+        }
+        let expected = row?.matiere.competences ?? []
+        let known = nomenclature.competences[millesime] ?? [:]
+        var competences: [(order: Int, competence: Competence)] = []
+        for (position, competence) in source.competences.enumerated() {
+            let order = expected.firstIndex(of: competence.code) ?? (expected.count + position)
+            let label = known[competence.code]
+            if label == nil || !expected.contains(competence.code) {
+                warning(file, source.line, "competence@code",
+                        "competency \(competence.code) is not in the nomenclature for matière \(code), MEF \(mef.code), millésime \(millesime)", eleve: ine)
+            }
+            competences.append((order, Competence(code: competence.code, libelle: label ?? "Compétence \(competence.code)", niveau: competence.niveau)))
+        }
+        competences.sort { $0.order < $1.order }
+        let evaluation = Evaluation(
+            codeMatiere: code, modalite: source.modalite, libelle: libelle, regroupement: row?.matiere.regroupement,
+            evaluationChiffree: chiffree, periodes: periodes, groupe: groupe, competences: competences.map(\.competence),
+            appreciation: source.annuelle, enseignants: source.enseignants, date: source.date)
+        return (row?.index ?? Int.max, evaluation)
+    }
+
+    // MARK: - Group blocks
+
+    /// Recomputes the block of every teaching group: fills the missing ones, reports a disagreement.
+    private mutating func checkGroups(_ documents: inout [LivretDocument], memberships: [Membership]) {
+        var groups: [GroupKey: [Membership]] = [:]
+        for membership in memberships { groups[membership.key, default: []].append(membership) }
+        for key in groups.keys.sorted(by: { $0.description < $1.description }) {
+            let group = groups[key]!
+            let evaluations = group.map { documents[$0.document].scolarites[$0.scolarite].evaluations[$0.evaluation] }
+            let computed = Statistics.groupBlock(effectif: group.count, annualAverages: evaluations.map(\.moyenneAnnuelle))
+            var reported = Set<GroupBlock>()
+            for (membership, evaluation) in zip(group, evaluations) {
+                guard let imported = evaluation.groupe else {
+                    var block = computed
+                    if !evaluation.evaluationChiffree { block = GroupBlock(effectif: computed.effectif, moyenne: nil, repartition: nil, source: .calcul) }
+                    documents[membership.document].scolarites[membership.scolarite].evaluations[membership.evaluation].groupe = block
+                    counts.groupBlocksComputed += 1
+                    continue
+                }
+                counts.groupBlocksImported += 1
+                counts.groupBlocksChecked += 1
+                if Self.agrees(imported, computed, numeric: evaluation.evaluationChiffree) || reported.contains(imported) { continue }
+                reported.insert(imported)
+                warning(lsl.fileName, membership.line, "<structure>",
+                        "group \(key): the imported block (\(Self.describe(imported))) disagrees with the block recomputed from the \(group.count) pupils of the group (\(Self.describe(computed)))",
+                        eleve: documents[membership.document].eleve.ine)
+            }
+        }
+    }
+
+    private static func agrees(_ a: GroupBlock, _ b: GroupBlock, numeric: Bool) -> Bool {
+        guard a.effectif == b.effectif else { return false }
+        guard numeric else { return true }
+        func close(_ x: Decimal2?, _ y: Decimal2?) -> Bool {
+            switch (x, y) {
+            case (nil, nil): true
+            case let (x?, y?): abs(x.hundredths - y.hundredths) <= 1
+            default: false
+            }
+        }
+        return close(a.moyenne, b.moyenne) && close(a.repartition?.moinsDeHuit, b.repartition?.moinsDeHuit)
+            && close(a.repartition?.huitADouze, b.repartition?.huitADouze) && close(a.repartition?.douzeEtPlus, b.repartition?.douzeEtPlus)
+    }
+
+    private static func describe(_ block: GroupBlock) -> String {
+        var text = "effectif \(block.effectif)"
+        if let moyenne = block.moyenne { text += ", moyenne \(moyenne)" }
+        if let r = block.repartition { text += ", < 8: \(r.moinsDeHuit) %, 8–12: \(r.huitADouze) %, ≥ 12: \(r.douzeEtPlus) %" }
+        return text
+    }
+}

@@ -1,0 +1,59 @@
+/// One problem found while importing: where (file, line, column, field), which pupil, what.
+///
+/// Messages name the field and the pupil (INE or ELEVE_ID), never a mark or an appreciation.
+public struct ImportIssue: Error, Codable, Hashable, Sendable, CustomStringConvertible {
+    public enum Severity: String, Codable, Hashable, Sendable {
+        case error, warning
+    }
+
+    public var severity: Severity
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    /// The element, attribute or document field concerned (`<DATE_NAISS>`, `periode@moyenne`…).
+    public var field: String?
+    /// The pupil concerned: INE when known, else `ELEVE_ID 123`.
+    public var eleve: String?
+    public var message: String
+
+    public init(
+        _ severity: Severity, file: String, line: Int? = nil, column: Int? = nil, field: String? = nil,
+        eleve: String? = nil, message: String
+    ) {
+        self.severity = severity
+        self.file = file
+        self.line = line
+        self.column = column
+        self.field = field
+        self.eleve = eleve
+        self.message = message
+    }
+
+    /// `file:line:column: field: message (pupil)`.
+    public var description: String {
+        var text = file
+        if let line {
+            text += ":\(line)"
+            if let column { text += ":\(column)" }
+        }
+        text += ": "
+        if severity == .warning { text += "warning: " }
+        if let field { text += "\(field): " }
+        text += message
+        if let eleve { text += " (élève \(eleve))" }
+        return text
+    }
+}
+
+/// Why an import was refused: every error found (and the warnings met on the way).
+public struct ImportFailure: Error, Sendable, CustomStringConvertible {
+    public var errors: [ImportIssue]
+    public var warnings: [ImportIssue]
+
+    public init(errors: [ImportIssue], warnings: [ImportIssue] = []) {
+        self.errors = errors
+        self.warnings = warnings
+    }
+
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
