@@ -71,6 +71,10 @@ let package = Package(
             dependencies: ["LivretModel", "LivretImport", "LivretTestSupport", "livret"],
             swiftSettings: strict),
         .testTarget(
+            name: "LivretPrintTests",
+            dependencies: ["LivretTestSupport", "livret"],
+            swiftSettings: strict),
+        .testTarget(
             name: "LivretArchiveTests",
             dependencies: ["LivretArchive", "LivretTestSupport", "livret"],
             swiftSettings: strict),

@@ -1,0 +1,200 @@
+import Foundation
+import LivretTestSupport
+import Testing
+
+/// `livret print-run` as a school secretary runs it, read back as a printer and a family would.
+@Suite("Print runs")
+struct PrintRunTests {
+    struct Pupil {
+        var nom: String
+        var prenoms: String
+        var ine: String
+        var division: String
+        var appreciation: String? = nil
+        var years = 1
+    }
+
+    /// A dataset of specimen livrets under other names: full control over names, divisions and text.
+    static func dataset(_ pupils: [Pupil]) throws -> URL {
+        let specimen = try Data(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("Samples/specimen.json"))
+        let directory = try TestSupport.temporaryDirectory("dataset")
+        for pupil in pupils {
+            var document = try #require(try JSONSerialization.jsonObject(with: specimen) as? [String: Any])
+            var eleve = document["eleve"] as! [String: Any]
+            eleve["nom"] = pupil.nom
+            eleve["prenoms"] = pupil.prenoms
+            eleve["ine"] = pupil.ine
+            eleve["division"] = pupil.division
+            document["eleve"] = eleve
+            var years = document["scolarites"] as! [[String: Any]]
+            if let appreciation = pupil.appreciation {
+                var evaluations = years[0]["evaluations"] as! [[String: Any]]
+                evaluations[0]["appreciation"] = appreciation
+                years[0]["evaluations"] = evaluations
+            }
+            if pupil.years == 2 {
+                var terminale = years[0]
+                terminale["niveau"] = "terminale"
+                terminale["anneeScolaire"] = 2016
+                years.append(terminale)
+            }
+            document["scolarites"] = years
+            try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]).write(to: directory.appendingPathComponent("\(pupil.ine).json"))
+        }
+        return directory
+    }
+
+    static func ine(_ n: Int) -> String { String(format: "%010dA", n) }
+
+    static func summary(_ out: URL) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("print-run.json"))) as? [String: Any])
+    }
+
+    static func pages(_ pdf: URL) throws -> Int {
+        Int(try TestSupport.pdfInfo(pdf)["Pages"] ?? "") ?? -1
+    }
+
+    @Test("The class list is in French order: accents folded, separators before letters")
+    func classOrder() throws {
+        let names = ["DUPONT", "DU PONT", "DABIN", "DA SILVA", "D'ALMEIDA", "ÉMERY", "EMERIC", "ELOI", "ŒUVRE", "OEHLER", "Zola", "zèbre"]
+        let pupils = names.enumerated().map { Pupil(nom: $1, prenoms: "Alex", ine: Self.ine($0 + 1), division: "1A") }
+        let out = try TestSupport.temporaryDirectory("print")
+        let result = try TestSupport.livret(["print-run", try Self.dataset(pupils).path, "--out", out.path, "--all", "--date", "2016-06-24"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let expected = ["D'ALMEIDA", "DA SILVA", "DABIN", "DU PONT", "DUPONT", "ELOI", "EMERIC", "ÉMERY", "OEHLER", "ŒUVRE", "zèbre", "Zola"]
+        let printed = (try Self.summary(out)["pupils"] as! [[String: Any]]).map { $0["ine"] as! String }
+        let byINE = Dictionary(uniqueKeysWithValues: pupils.map { ($0.ine, $0.nom) })
+        #expect(printed.map { byINE[$0]! } == expected)
+        // The class PDF follows that order: the footer of each livret's first page names its pupil.
+        let classPDF = out.appendingPathComponent("1A.pdf")
+        var order: [String] = []
+        for page in 1...(try Self.pages(classPDF)) {
+            let text = try TestSupport.pdfText(classPDF, firstPage: page, lastPage: page).foldingSpaces
+            if let name = expected.first(where: { text.contains("\($0) Alex — page 1 / ") }) { order.append(name) }
+        }
+        #expect(order == expected)
+    }
+
+    @Test("Duplex: each livret starts on a recto; --simplex: no blank pages")
+    func duplex() throws {
+        // The specimen has 3 pages with one year; 2 years make it longer.
+        let pupils = [
+            Pupil(nom: "ALPHA", prenoms: "Une", ine: Self.ine(1), division: "TS1"),
+            Pupil(nom: "BRAVO", prenoms: "Deux", ine: Self.ine(2), division: "TS1", years: 2),
+            Pupil(nom: "CHARLIE", prenoms: "Trois", ine: Self.ine(3), division: "TS1"),
+        ]
+        let dataset = try Self.dataset(pupils)
+        let duplexOut = try TestSupport.temporaryDirectory("duplex")
+        let simplexOut = try TestSupport.temporaryDirectory("simplex")
+        #expect(try TestSupport.livret(["print-run", dataset.path, "--out", duplexOut.path, "--division", "TS1", "--date", "2016-06-24"]).status == 0)
+        #expect(try TestSupport.livret(["print-run", dataset.path, "--out", simplexOut.path, "--division", "TS1", "--simplex", "--date", "2016-06-24"]).status == 0)
+        var own: [Int] = []
+        for pupil in pupils { own.append(try Self.pages(duplexOut.appendingPathComponent("TS1/\(pupil.ine).pdf"))) }
+        #expect(own.contains { $0 % 2 == 1 }, "the test needs an odd livret: \(own)")
+        #expect(try Self.pages(duplexOut.appendingPathComponent("TS1.pdf")) == own.map { $0 + $0 % 2 }.reduce(0, +))
+        #expect(try Self.pages(simplexOut.appendingPathComponent("TS1.pdf")) == own.reduce(0, +))
+        // In duplex, each livret's page 1 is on an odd page of the class PDF.
+        let classPDF = duplexOut.appendingPathComponent("TS1.pdf")
+        var firstPages: [Int] = []
+        for page in 1...(try Self.pages(classPDF)) where try TestSupport.pdfText(classPDF, firstPage: page, lastPage: page).foldingSpaces.contains("— page 1 / ") {
+            firstPages.append(page)
+        }
+        #expect(firstPages.count == 3)
+        #expect(firstPages.allSatisfy { $0 % 2 == 1 })
+        // Per-pupil files are the bytes `livret render` writes.
+        let rendered = duplexOut.appendingPathComponent("rendered.pdf")
+        #expect(try TestSupport.livret(["render", dataset.appendingPathComponent("\(Self.ine(2)).json").path, "-o", rendered.path]).status == 0)
+        #expect(try TestSupport.sha256(rendered) == TestSupport.sha256(duplexOut.appendingPathComponent("TS1/\(Self.ine(2)).pdf")))
+    }
+
+    @Test("The hand-over sheet lists exactly the pupils printed, with fingerprints that match the files")
+    func emargement() throws {
+        let pupils = (1...40).map { Pupil(nom: "NOM\($0)", prenoms: "Prénom", ine: Self.ine($0), division: $0 <= 30 ? "1A" : "1B") }
+        let dataset = try Self.dataset(pupils)
+        let out = try TestSupport.temporaryDirectory("emargement")
+        let result = try TestSupport.livret(["print-run", dataset.path, "--out", out.path, "--division", "1A", "--date", "2016-06-24", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        let files = summary["files"] as! [[String: Any]]
+        for file in files {
+            let path = file["path"] as! String
+            #expect(try TestSupport.sha256(out.appendingPathComponent(path)) == file["sha256"] as! String, "\(path)")
+            #expect(try TestSupport.run("qpdf", ["--check", out.appendingPathComponent(path).path]).status == 0)
+        }
+        let sheet = out.appendingPathComponent("1A-emargement.pdf")
+        #expect(try Self.pages(sheet) >= 2, "30 rows take two sheets")
+        let text = try TestSupport.pdfText(sheet).foldingSpaces
+        for pupil in pupils {
+            #expect(text.contains(pupil.ine) == (pupil.division == "1A"), "\(pupil.ine)")
+        }
+        for record in summary["pupils"] as! [[String: Any]] {
+            let digest = record["sha256"] as! String
+            let grouped = stride(from: 0, to: 16, by: 4).map { i in String(digest.dropFirst(i).prefix(4)) }.joined(separator: " ")
+            #expect(text.contains(grouped), "fingerprint \(grouped) of \(record["ine"]!) not on the sheet")
+        }
+        #expect(text.contains("Nombre de livrets : 30"))
+        #expect(text.contains("page 1 / 2") && text.contains("page 2 / 2"))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("1B.pdf").path))
+    }
+
+    @Test("A pupil whose text cannot fit fails alone: the run completes the others and exits 1")
+    func failureIsolated() throws {
+        let pupils = [
+            Pupil(nom: "ALPHA", prenoms: "Une", ine: Self.ine(1), division: "1A"),
+            Pupil(nom: "BRAVO", prenoms: "Deux", ine: Self.ine(2), division: "1A", appreciation: String(repeating: "Un travail sérieux et régulier. ", count: 600)),
+            Pupil(nom: "CHARLIE", prenoms: "Trois", ine: Self.ine(3), division: "1A"),
+        ]
+        let out = try TestSupport.temporaryDirectory("failure")
+        let result = try TestSupport.livret(["print-run", try Self.dataset(pupils).path, "--out", out.path, "--all", "--date", "2016-06-24"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(Self.ine(2)) && result.stderr.contains("MATHÉMATIQUES") && result.stderr.contains("does not fit"))
+        let summary = try Self.summary(out)
+        let failures = summary["failures"] as! [[String: Any]]
+        #expect(failures.count == 1)
+        #expect(failures.first?["ine"] as? String == Self.ine(2))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("1A/\(Self.ine(2)).pdf").path))
+        for file in ["1A.pdf", "1A-emargement.pdf", "1A/\(Self.ine(1)).pdf", "1A/\(Self.ine(3)).pdf"] {
+            #expect(try TestSupport.run("qpdf", ["--check", out.appendingPathComponent(file).path]).status == 0, "\(file)")
+        }
+        let sheet = try TestSupport.pdfText(out.appendingPathComponent("1A-emargement.pdf"))
+        #expect(sheet.contains(Self.ine(1)) && sheet.contains(Self.ine(3)) && !sheet.contains(Self.ine(2)))
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: out.path).filter { $0.contains(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("--paper-only prints the listed families only and reports INEs that are not in the dataset")
+    func paperOnly() throws {
+        let pupils = (1...6).map { Pupil(nom: "NOM\($0)", prenoms: "P", ine: Self.ine($0), division: $0 <= 3 ? "1A" : "1B") }
+        let dataset = try Self.dataset(pupils)
+        let list = dataset.deletingLastPathComponent().appendingPathComponent("refus-\(UUID().uuidString).csv")
+        try Data("ine;nom;prenom;division\n\(Self.ine(2));NOM2;P;1A\n\(Self.ine(5));NOM5;P;1B\n9999999999Z;INCONNU;X;1A\n".utf8).write(to: list)
+        let out = try TestSupport.temporaryDirectory("paper")
+        let result = try TestSupport.livret(["print-run", dataset.path, "--out", out.path, "--all", "--paper-only", list.path, "--date", "2016-06-24"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("9999999999Z") && result.stderr.contains(":4:"))
+        let summary = try Self.summary(out)
+        #expect((summary["pupils"] as! [[String: Any]]).map { $0["ine"] as! String } == [Self.ine(2), Self.ine(5)])
+        #expect((summary["unknownPaperOnly"] as! [[String: Any]]).map { $0["ine"] as! String } == ["9999999999Z"])
+    }
+
+    @Test("Usage: --all or --division; an unknown division is refused before anything is written")
+    func usage() throws {
+        let dataset = try Self.dataset([Pupil(nom: "A", prenoms: "B", ine: Self.ine(1), division: "1A")])
+        let out = try TestSupport.temporaryDirectory("usage").appendingPathComponent("out")
+        #expect(try TestSupport.livret(["print-run", dataset.path, "--out", out.path]).status == 64)
+        let unknown = try TestSupport.livret(["print-run", dataset.path, "--out", out.path, "--division", "9Z"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("9Z") && unknown.stderr.contains("1A"))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test("The same run twice gives the same files")
+    func deterministic() throws {
+        let dataset = try Self.dataset((1...4).map { Pupil(nom: "N\($0)", prenoms: "P", ine: Self.ine($0), division: "1A") })
+        let first = try TestSupport.temporaryDirectory("det1"), second = try TestSupport.temporaryDirectory("det2")
+        for out in [first, second] {
+            #expect(try TestSupport.livret(["print-run", dataset.path, "--out", out.path, "--all", "--date", "2016-06-24", "--quiet"]).status == 0)
+        }
+        #expect(try TestSupport.sha256(first.appendingPathComponent("print-run.json")) == TestSupport.sha256(second.appendingPathComponent("print-run.json")))
+    }
+}
