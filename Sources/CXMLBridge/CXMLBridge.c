@@ -130,8 +130,26 @@ const char *cxml_namespace(const cxml_node *node) {
     return ns != NULL ? (const char *)ns->href : NULL;
 }
 
+/* The line where an element starts. Past line 65535 libxml2 keeps the line only in text nodes
+   (XML_PARSE_BIG_LINES), as the line where the text ENDS, and xmlGetLineNo answers with the first
+   child's: one too far for an indented file. The text just before the element ends where it starts. */
+static long element_line(xmlNodePtr node) {
+    if (node->line < 65535) return node->line;
+    if (node->prev != NULL && node->prev->type == XML_TEXT_NODE) {
+        long line = xmlGetLineNo(node->prev);
+        if (line > 0) return line;
+    }
+    xmlNodePtr child = node->children;
+    if (child != NULL && child->type == XML_TEXT_NODE && child->content != NULL) {
+        long line = xmlGetLineNo(child);
+        for (const xmlChar *c = child->content; *c; c++) if (*c == '\n') line--;
+        if (line > 0) return line;
+    }
+    return xmlGetLineNo(node);
+}
+
 long cxml_line(const cxml_node *node) {
-    return xmlGetLineNo((xmlNodePtr)node);
+    return element_line((xmlNodePtr)node);
 }
 
 char *cxml_text(const cxml_node *node) {
@@ -231,8 +249,10 @@ static void forward_validation_error(void *user_data, xmlErrorPtr err) {
         while (n > 0 && (message[n - 1] == '\n' || message[n - 1] == ' ')) message[--n] = 0;
     }
     long line = err->line;
-    if (err->node != NULL && ((xmlNodePtr)err->node)->type == XML_ELEMENT_NODE) {
-        long nodeLine = xmlGetLineNo((xmlNodePtr)err->node);
+    xmlNodePtr node = err->node;
+    if (node != NULL && node->type == XML_ATTRIBUTE_NODE) node = node->parent;
+    if (node != NULL && node->type == XML_ELEMENT_NODE) {
+        long nodeLine = element_line(node);
         if (nodeLine > 0) line = nodeLine;
     }
     target->sink(target->context, line, err->int2, message);

@@ -74,8 +74,14 @@ struct ImportCommand: AsyncParsableCommand {
             eleves: elevesFile, evaluations: evaluationsFile, etablissement: etablissementFile, nomenclature: nomenclatureFile,
             matieres: matieresFile)
         let result: ImportResult
+        let clock = ContinuousClock()
+        let started = clock.now
+        defer {
+            if ProcessInfo.processInfo.environment["LIVRET_TIMING"] != nil { printError("livret: import took \(clock.now - started)") }
+        }
         do {
             result = try Importer.run(inputs)
+            if ProcessInfo.processInfo.environment["LIVRET_TIMING"] != nil { printError("livret: documents built after \(clock.now - started)") }
         } catch {
             if !quiet { error.warnings.forEach { printError($0.description) } }
             error.errors.forEach { printError($0.description) }

@@ -34,8 +34,10 @@ public enum DatasetDirectory {
                         offset += written
                     }
                 }
-                guard fsync(fd) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             }
+            // One flush for every file (one fsync per file costs a journal commit each: seconds
+            // for a large lycée), then the directory itself.
+            sync()
             let fd = open(staging.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if fd >= 0 { fsync(fd); close(fd) }
         } catch {
@@ -60,7 +62,20 @@ public enum DatasetDirectory {
         }
         let fd = open(parent.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
-        if hadPrevious { try? fileManager.removeItem(at: previous) }
+        if hadPrevious { removeInParallel(previous) }
+    }
+
+    /// Removes a flat directory of files with several threads: on ext4 mounted with `discard`, one
+    /// unlink after the other waits for the disk each time (seconds for a lycée), many at once do not.
+    static func removeInParallel(_ directory: URL) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let lanes = 16
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for index in stride(from: lane, to: names.count, by: lanes) {
+                _ = unlink(directory.appendingPathComponent(names[index]).path)
+            }
+        }
+        try? FileManager.default.removeItem(at: directory)
     }
 
     /// Puts back a dataset left aside by an interrupted write, removes abandoned staging directories.
@@ -75,11 +90,11 @@ public enum DatasetDirectory {
                 if !fileManager.fileExists(atPath: directory.path) {
                     _ = rename(url.path, directory.path)
                 } else {
-                    try? fileManager.removeItem(at: url)
+                    removeInParallel(url)
                 }
             } else if entry.hasPrefix(".\(name).importing-"), let pid = Int32(entry.split(separator: "-").last ?? ""),
                       kill(pid, 0) != 0 {
-                try? fileManager.removeItem(at: url)
+                removeInParallel(url)
             }
         }
     }
