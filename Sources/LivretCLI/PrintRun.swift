@@ -104,6 +104,20 @@ struct PrintRun {
 
     // MARK: reading the dataset
 
+    /// What ordering and filtering need of a document.
+    struct DocumentHead: Decodable {
+        struct Year: Decodable {
+            var anneeScolaire: Int
+            var division: String?
+            var anneeLabel: String { "\(anneeScolaire)-\(anneeScolaire + 1)" }
+        }
+
+        var dateDocument: String
+        var etablissement: Etablissement
+        var eleve: Eleve
+        var scolarites: [Year]
+    }
+
     /// Every document of the dataset, checked; the ones that cannot be read are failures of the run.
     static func readDataset(_ directory: URL) throws -> (entries: [Entry], failures: [Failure]) {
         var isDirectory: ObjCBool = false
@@ -118,16 +132,25 @@ struct PrintRun {
         for name in names {
             let file = directory.appendingPathComponent(name)
             do {
-                let document = try LivretDocument.decode(try Data(contentsOf: file), source: name)
+                // Only the head of each document: the rest is read when the pupil is printed.
+                let document = try JSONDecoder().decode(DocumentHead.self, from: try Data(contentsOf: file))
                 entries.append(Entry(
                     file: file, ine: document.eleve.ine, nom: document.eleve.nom, prenoms: document.eleve.prenoms,
                     division: document.eleve.division ?? document.scolarites.last?.division ?? "SANS-DIVISION",
                     dateDocument: document.dateDocument, etablissement: document.etablissement,
                     annees: document.scolarites.map(\.anneeLabel)))
-            } catch let error as DocumentError {
-                failures.append(Failure(ine: String(name.dropLast(5)), division: nil, source: name, reason: error.problems.map(\.description).joined(separator: "; ")))
             } catch {
-                failures.append(Failure(ine: String(name.dropLast(5)), division: nil, source: name, reason: describeIOError(error)))
+                // Read in full, for a message that names the field.
+                let reason: String
+                do {
+                    _ = try LivretDocument.decode(try Data(contentsOf: file), source: name)
+                    reason = "\(error)"
+                } catch let error as DocumentError {
+                    reason = error.problems.map(\.description).joined(separator: "; ")
+                } catch {
+                    reason = describeIOError(error)
+                }
+                failures.append(Failure(ine: String(name.dropLast(5)), division: nil, source: name, reason: reason))
             }
         }
         if entries.isEmpty && failures.isEmpty {

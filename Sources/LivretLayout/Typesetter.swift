@@ -8,6 +8,16 @@
 public final class Typesetter {
     public let fonts: FontSet
     private var cache: [CacheKey: Shaped] = [:]
+    /// Whole paragraphs already broken: labels, competency names and headers repeat on every
+    /// livret of a class, so most of them are set once per task.
+    private var wrapped: [WrapKey: [Line]] = [:]
+
+    private struct WrapKey: Hashable {
+        var text: String
+        var style: FontStyle
+        var size: Double
+        var width: Double
+    }
 
     private struct CacheKey: Hashable {
         var text: String
@@ -71,50 +81,53 @@ public final class Typesetter {
         var forcedBreakAfter: Bool
     }
 
-    static let noBreakBefore: Set<Character> = [":", ";", "!", "?", "»", ")", "]", "}", ",", ".", "…", "%"]
-    static let breakingSpaces: Set<Character> = [" ", "\t", "\u{2009}", "\u{2002}", "\u{2003}"]
-    static let hyphens: Set<Character> = ["-", "\u{2010}"]
+    static let noBreakBefore: Set<Unicode.Scalar> = [":", ";", "!", "?", "»", ")", "]", "}", ",", ".", "…", "%"]
+    static let breakingSpaces: Set<Unicode.Scalar> = [" ", "\t", "\u{2009}", "\u{2002}", "\u{2003}"]
+    static let hyphens: Set<Unicode.Scalar> = ["-", "\u{2010}"]
 
+    /// Splits text at its break opportunities. Works on Unicode scalars: every opportunity is
+    /// at a space or after a hyphen, never inside a grapheme cluster.
     static func segments(_ text: String) -> [Segment] {
-        let chars = Array(text)
+        let scalars = Array(text.unicodeScalars)
         var result: [Segment] = []
-        var word = ""
+        var word = String.UnicodeScalarView()
+        func isLetter(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isAlphabetic }
         var i = 0
-        while i < chars.count {
-            let c = chars[i]
+        while i < scalars.count {
+            let c = scalars[i]
             if c == "\n" || c == "\r" || c == "\u{2028}" {
-                if c == "\r", i + 1 < chars.count, chars[i + 1] == "\n" { i += 1 }
-                result.append(Segment(word: word, spaces: "", forcedBreakAfter: true))
-                word = ""
+                if c == "\r", i + 1 < scalars.count, scalars[i + 1] == "\n" { i += 1 }
+                result.append(Segment(word: String(word), spaces: "", forcedBreakAfter: true))
+                word = String.UnicodeScalarView()
                 i += 1
                 continue
             }
             if breakingSpaces.contains(c) {
                 var j = i
                 var spaces = ""
-                while j < chars.count, breakingSpaces.contains(chars[j]) { spaces.append(" "); j += 1 }
-                let next: Character? = j < chars.count ? chars[j] : nil
-                let previous: Character? = i > 0 ? chars[i - 1] : nil
+                while j < scalars.count, breakingSpaces.contains(scalars[j]) { spaces.append(" "); j += 1 }
+                let next: Unicode.Scalar? = j < scalars.count ? scalars[j] : nil
+                let previous: Unicode.Scalar? = i > 0 ? scalars[i - 1] : nil
                 if let next, noBreakBefore.contains(next) || previous == "«" || next == "\n" {
-                    word += spaces  // glued: no break opportunity here
+                    word.append(contentsOf: spaces.unicodeScalars)  // glued: no break opportunity here
                 } else if next == nil {
                     // trailing spaces: dropped
                 } else {
-                    result.append(Segment(word: word, spaces: spaces, forcedBreakAfter: false))
-                    word = ""
+                    result.append(Segment(word: String(word), spaces: spaces, forcedBreakAfter: false))
+                    word = String.UnicodeScalarView()
                 }
                 i = j
                 continue
             }
             word.append(c)
-            if hyphens.contains(c), i > 0, chars[i - 1].isLetter, i + 1 < chars.count, chars[i + 1].isLetter {
-                result.append(Segment(word: word, spaces: "", forcedBreakAfter: false))
-                word = ""
+            if hyphens.contains(c), i > 0, isLetter(scalars[i - 1]), i + 1 < scalars.count, isLetter(scalars[i + 1]) {
+                result.append(Segment(word: String(word), spaces: "", forcedBreakAfter: false))
+                word = String.UnicodeScalarView()
             }
             i += 1
         }
         if !word.isEmpty || result.isEmpty || result.last?.forcedBreakAfter == true {
-            result.append(Segment(word: word, spaces: "", forcedBreakAfter: false))
+            result.append(Segment(word: String(word), spaces: "", forcedBreakAfter: false))
         }
         return result
     }
@@ -128,6 +141,17 @@ public final class Typesetter {
 
     /// Greedy line breaking at `size` into `width` points.
     public func wrap(_ text: String, style: FontStyle, size: Double, width: Double) -> Result<[Line], TooWide> {
+        let key = WrapKey(text: text, style: style, size: size, width: width)
+        if let hit = wrapped[key] { return .success(hit) }
+        let result = breakLines(text, style: style, size: size, width: width)
+        if case .success(let lines) = result {
+            if wrapped.count > 20_000 { wrapped.removeAll(keepingCapacity: true) }
+            wrapped[key] = lines
+        }
+        return result
+    }
+
+    private func breakLines(_ text: String, style: FontStyle, size: Double, width: Double) -> Result<[Line], TooWide> {
         let maxEms = width / size
         let segments = Self.segments(text)
         var lines: [Line] = []

@@ -109,59 +109,88 @@ public final class PDFWriter {
         return cairoFace
     }
 
-    /// Draws one page.
+    /// Draws one page. Fills go first, then rules, then text; items of the same kind and
+    /// appearance are drawn with one cairo call (one path, one glyph run), which keeps both the
+    /// PDF and the time spent in cairo small.
     public func add(_ page: Page) throws(PDFError) {
         precondition(!finished, "PDFWriter used after finish()")
         cairo_pdf_surface_set_size(surface, page.width, page.height)
+        var fills: [Color: [(Double, Double, Double, Double)]] = [:]
+        var fillOrder: [Color] = []
+        var rules: [RuleKey: [(Double, Double, Double, Double)]] = [:]
+        var ruleOrder: [RuleKey] = []
+        var texts: [TextKey: [TextRun]] = [:]
+        var textOrder: [TextKey] = []
         for item in page.items {
             switch item {
             case .fill(let x, let y, let width, let height, let color):
-                cairo_set_source_rgb(context, color.red, color.green, color.blue)
-                cairo_rectangle(context, x, y, width, height)
-                cairo_fill(context)
+                if fills[color] == nil { fillOrder.append(color) }
+                fills[color, default: []].append((x, y, width, height))
             case .rule(let x1, let y1, let x2, let y2, let width, let color):
-                cairo_set_source_rgb(context, color.red, color.green, color.blue)
-                cairo_set_line_width(context, width)
-                cairo_set_line_cap(context, CAIRO_LINE_CAP_SQUARE)
-                cairo_move_to(context, x1, y1)
-                cairo_line_to(context, x2, y2)
-                cairo_stroke(context)
+                let key = RuleKey(width: width, color: color)
+                if rules[key] == nil { ruleOrder.append(key) }
+                rules[key, default: []].append((x1, y1, x2, y2))
             case .text(let run):
-                draw(run)
+                guard !run.glyphs.isEmpty else { continue }
+                let key = TextKey(style: run.style, size: run.size, color: run.color)
+                if texts[key] == nil { textOrder.append(key) }
+                texts[key, default: []].append(run)
             }
         }
+        for color in fillOrder {
+            cairo_set_source_rgb(context, color.red, color.green, color.blue)
+            for (x, y, width, height) in fills[color]! { cairo_rectangle(context, x, y, width, height) }
+            cairo_fill(context)
+        }
+        cairo_set_line_cap(context, CAIRO_LINE_CAP_SQUARE)
+        for key in ruleOrder {
+            cairo_set_source_rgb(context, key.color.red, key.color.green, key.color.blue)
+            cairo_set_line_width(context, key.width)
+            for (x1, y1, x2, y2) in rules[key]! {
+                cairo_move_to(context, x1, y1)
+                cairo_line_to(context, x2, y2)
+            }
+            cairo_stroke(context)
+        }
+        for key in textOrder { draw(texts[key]!, key) }
         cairo_show_page(context)
         pageCount += 1
         let status = cairo_status(context)
         guard status == CAIRO_STATUS_SUCCESS else { throw .cairo(status, "cairo_show_page") }
     }
 
-    private func draw(_ run: TextRun) {
-        guard !run.glyphs.isEmpty else { return }
-        cairo_set_font_face(context, faces[run.style.rawValue])
-        cairo_set_font_size(context, run.size)
-        cairo_set_source_rgb(context, run.color.red, run.color.green, run.color.blue)
-        let glyphs = run.glyphs.map { cairo_glyph_t(index: UInt($0.id), x: run.x + $0.x, y: run.baseline + $0.y) }
-        let utf8 = Array(run.text.utf8)
-        // Clusters map glyphs back to the text, so that copy and pdftotext give the characters.
+    private struct RuleKey: Hashable {
+        var width: Double
+        var color: Color
+    }
+
+    private struct TextKey: Hashable {
+        var style: FontStyle
+        var size: Double
+        var color: Color
+    }
+
+    /// Runs of one font, size and colour as one `cairo_show_text_glyphs` call. The clusters map
+    /// every glyph back to its characters, so that copy and pdftotext give the text.
+    private func draw(_ runs: [TextRun], _ key: TextKey) {
+        cairo_set_font_face(context, faces[key.style.rawValue])
+        cairo_set_font_size(context, key.size)
+        cairo_set_source_rgb(context, key.color.red, key.color.green, key.color.blue)
+        var glyphs: [cairo_glyph_t] = []
         var clusters: [cairo_text_cluster_t] = []
-        var starts: [Int] = []
-        var valid = run.glyphs.first?.cluster == 0
-        for glyph in run.glyphs {
-            if let last = starts.last, glyph.cluster == last {
-                clusters[clusters.count - 1].num_glyphs += 1
-            } else {
-                if let last = starts.last, glyph.cluster < last { valid = false }
-                clusters.append(cairo_text_cluster_t(num_bytes: 0, num_glyphs: 1))
-                starts.append(glyph.cluster)
+        var utf8: [UInt8] = []
+        var plain: [cairo_glyph_t] = []   // runs whose clusters cannot be mapped (never expected)
+        for run in runs {
+            let runBytes = Array(run.text.utf8)
+            guard let runClusters = Self.clusters(run, byteCount: runBytes.count) else {
+                plain += run.glyphs.map { cairo_glyph_t(index: UInt($0.id), x: run.x + $0.x, y: run.baseline + $0.y) }
+                continue
             }
+            glyphs += run.glyphs.map { cairo_glyph_t(index: UInt($0.id), x: run.x + $0.x, y: run.baseline + $0.y) }
+            clusters += runClusters
+            utf8 += runBytes
         }
-        for index in clusters.indices {
-            let end = index + 1 < starts.count ? starts[index + 1] : utf8.count
-            clusters[index].num_bytes = Int32(end - starts[index])
-            if end <= starts[index] { valid = false }
-        }
-        if valid {
+        if !glyphs.isEmpty {
             utf8.withUnsafeBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { chars in
                     cairo_show_text_glyphs(
@@ -169,9 +198,30 @@ public final class PDFWriter {
                         clusters, Int32(clusters.count), cairo_text_cluster_flags_t(rawValue: 0))
                 }
             }
-        } else {
-            cairo_show_glyphs(context, glyphs, Int32(glyphs.count))
         }
+        if !plain.isEmpty { cairo_show_glyphs(context, plain, Int32(plain.count)) }
+    }
+
+    /// The clusters of one run (glyph clusters are UTF-8 offsets, non-decreasing), or nil.
+    private static func clusters(_ run: TextRun, byteCount: Int) -> [cairo_text_cluster_t]? {
+        guard run.glyphs.first?.cluster == 0 else { return nil }
+        var clusters: [cairo_text_cluster_t] = []
+        var starts: [Int] = []
+        for glyph in run.glyphs {
+            if let last = starts.last, glyph.cluster == last {
+                clusters[clusters.count - 1].num_glyphs += 1
+            } else {
+                if let last = starts.last, glyph.cluster < last { return nil }
+                clusters.append(cairo_text_cluster_t(num_bytes: 0, num_glyphs: 1))
+                starts.append(glyph.cluster)
+            }
+        }
+        for index in clusters.indices {
+            let end = index + 1 < starts.count ? starts[index + 1] : byteCount
+            guard end > starts[index] else { return nil }
+            clusters[index].num_bytes = Int32(end - starts[index])
+        }
+        return clusters
     }
 
     /// Ends the document. Returns its bytes when the writer keeps them in memory, else an empty array.
