@@ -161,7 +161,7 @@ struct PrintRun {
 
     // MARK: running
 
-    func run() async throws -> Summary {
+    func run() throws -> Summary {
         let (all, readFailures) = try Self.readDataset(options.dataset)
         var selected = all
         var unknown: [UnknownPaperOnly] = []
@@ -187,22 +187,26 @@ struct PrintRun {
         try FileManager.default.createDirectory(at: options.output, withIntermediateDirectories: true)
         progress?.start(total: selected.count)
 
-        var results: [String: DivisionResult] = [:]
-        try await withThrowingTaskGroup(of: (String, DivisionResult).self) { group in
-            var next = 0
-            func launch() {
-                guard next < codes.count else { return }
-                let code = codes[next]
-                let pupils = byDivision[code]!.sorted { FrenchCollation.precedes(($0.nom, $0.prenoms, $0.ine), ($1.nom, $1.prenoms, $1.ine)) }
-                next += 1
-                group.addTask { [self] in (code, try self.printDivision(code, pupils)) }
-            }
-            for _ in 0..<max(1, options.jobs) { launch() }
-            while let (code, result) = try await group.next() {
-                results[code] = result
-                launch()
+        // Divisions go to `jobs` worker threads (Dispatch's, not the cooperative pool: the work is
+        // long, blocking and CPU-bound); each worker takes the next division when it is done.
+        let sortedDivisions = codes.map { code in
+            (code, byDivision[code]!.sorted { FrenchCollation.precedes(($0.nom, $0.prenoms, $0.ine), ($1.nom, $1.prenoms, $1.ine)) })
+        }
+        let queue = Mutex((next: 0, results: [String: Result<DivisionResult, any Error>]()))
+        DispatchQueue.concurrentPerform(iterations: min(max(1, options.jobs), max(1, codes.count))) { _ in
+            while true {
+                let index: Int = queue.withLock { state in
+                    defer { state.next += 1 }
+                    return state.next
+                }
+                guard index < sortedDivisions.count else { return }
+                let (code, pupils) = sortedDivisions[index]
+                let result = Result { try self.printDivision(code, pupils) }
+                queue.withLock { $0.results[code] = result }
             }
         }
+        var results: [String: DivisionResult] = [:]
+        for (code, result) in queue.withLock({ $0.results }) { results[code] = try result.get() }
         progress?.finish()
 
         var summary = Summary(

@@ -92,7 +92,7 @@ struct PrintRunCommand: AsyncParsableCommand {
             date: date ?? Self.today(), jobs: jobs)
         let summary: PrintRun.Summary
         do {
-            summary = try await PrintRun(options: options, renderer: renderer, sheet: sheet, progress: interactive ? PrintProgress() : nil).run()
+            summary = try PrintRun(options: options, renderer: renderer, sheet: sheet, progress: interactive ? PrintProgress() : nil).run()
         } catch let error as PrintRunError {
             printError("livret: \(error)")
             throw ExitCode(LivretExit.refused)

@@ -189,10 +189,12 @@ final class LayoutTask {
         let etab = document.etablissement
         let leftText = "\(label("footer.title")) — \(etab.nom) — \(label("uai")) \(etab.uai)"
         let rightText = "\(pupilName) — \(label("page")) \(page) \(label("pageOf")) \(count)"
-        let oneLine = sizes.footer * Typesetter.leading
-        let rightFitted = try fit(rightText, style: .regular, size: sizes.footer, width: local.width * 0.6, maxHeight: oneLine, place: "pied de page")
+        let twoLines = 2 * sizes.footer * Typesetter.leading
+        // The pupil's name may be long (65 + 50 characters in the LSL): it gets up to 70 % of the
+        // width and two lines; the établissement takes the rest.
+        let rightFitted = try fit(rightText, style: .regular, size: sizes.footer, width: local.width * 0.7, maxHeight: twoLines, place: "pied de page")
         let leftWidth = local.width - rightFitted.widestLine - 12
-        let leftFitted = try fit(leftText, style: .regular, size: sizes.footer, width: leftWidth, maxHeight: oneLine * 2, place: "pied de page")
+        let leftFitted = try fit(leftText, style: .regular, size: sizes.footer, width: leftWidth, maxHeight: twoLines, place: "pied de page")
         local.hline(local.left, local.right, at: top - 2, width: spec.sizes.gridWidth)
         local.draw(rightFitted, x: local.left, top: top, width: local.width, align: .right, color: local.muted)
         local.draw(leftFitted, x: local.left, top: top, width: leftWidth, color: local.muted)
