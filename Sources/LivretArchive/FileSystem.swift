@@ -32,7 +32,7 @@ enum FileSystem {
     }
 
     /// Copies `source` to a new file at `path`, calling `observe` with every chunk read, and fsyncs it.
-    static func copyNewFile(from source: String, to path: String, observe: (UnsafeRawBufferPointer) -> Void) throws {
+    static func copyNewFile(from source: String, to path: String, sync: Bool = true, observe: (UnsafeRawBufferPointer) -> Void) throws {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw fail("open", source) }
         defer { close(input) }
@@ -51,7 +51,7 @@ enum FileSystem {
                 offset += n
             }
         }
-        if fsync(output) != 0 { throw fail("fsync", path) }
+        if sync, fsync(output) != 0 { throw fail("fsync", path) }
     }
 
     /// Reads an open file to its end in 1 MiB chunks.
@@ -157,6 +157,40 @@ enum FileSystem {
     static func syncTree(_ path: String) throws {
         for name in try list(path) where kind(path + "/" + name) == .directory {
             try syncTree(path + "/" + name)
+        }
+        try syncDirectory(path)
+    }
+
+    /// Copies a directory tree to a new directory, fsyncing every file and directory.
+    /// Links and special files are refused (OCFL forbids them, E090).
+    static func copyTree(_ source: String, to destination: String) throws {
+        guard kind(source) == .directory else { throw ArchiveError.invalidArgument("\(source) is not a directory") }
+        try makeDirectory(destination)
+        for name in try list(source) {
+            let from = source + "/" + name
+            let to = destination + "/" + name
+            switch kind(from) {
+            case .directory: try copyTree(from, to: to)
+            case .file: try copyNewFile(from: from, to: to, observe: { _ in })
+            default: throw ArchiveError.refused("\(from) is a link or a special file (OCFL E090)")
+            }
+        }
+        try syncDirectory(destination)
+    }
+
+    /// fsyncs every file and directory of a tree (for trees written by another program).
+    static func syncTreeFully(_ path: String) throws {
+        for name in try list(path) {
+            let full = path + "/" + name
+            switch kind(full) {
+            case .directory: try syncTreeFully(full)
+            case .file:
+                let fd = open(full, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw fail("open", full) }
+                defer { close(fd) }
+                if fsync(fd) != 0 { throw fail("fsync", full) }
+            default: continue
+            }
         }
         try syncDirectory(path)
     }
