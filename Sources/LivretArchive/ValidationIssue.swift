@@ -56,6 +56,12 @@ public struct RootValidationReport: Sendable {
     public var issues: [ValidationIssue] = []
     public var objects: [ObjectValidationReport] = []
 
+    public init(path: String, issues: [ValidationIssue] = [], objects: [ObjectValidationReport] = []) {
+        self.path = path
+        self.issues = issues
+        self.objects = objects
+    }
+
     public var errorCount: Int { issues.filter { $0.severity == .error }.count + objects.reduce(0) { $0 + $1.errors.count } }
     public var warningCount: Int { issues.filter { $0.severity == .warning }.count + objects.reduce(0) { $0 + $1.warnings.count } }
     public var isValid: Bool { errorCount == 0 }

@@ -19,6 +19,7 @@ public struct LivretCommand: AsyncParsableCommand {
         version: version,
         subcommands: [
             RenderCommand.self,
+            ArchiveCommand.self,
         ])
 
     public init() {}

@@ -1,3 +1,3 @@
 import LivretCLI
 
-await LivretCommand.main()
+await LivretCommand.execute()
