@@ -253,7 +253,8 @@ final class InventoryCheck {
                 issue("E104", "version names not of the form vN: \(malformed.joined(separator: ", "))")
             }
             if width != 0 && versionSequence.count == limit {
-                issue("E011", "more versions than the zero-padding allows")
+                issue("E011", "more versions than the zero-padding allows (\(extra.joined(separator: ", ")))")
+                issue("E013", "version \(extra.first ?? "") does not follow the naming convention of the earlier versions")
             } else if extra.contains(where: { name in OCFLInventory.versionNumber(name) != nil && name.dropFirst().count != (width == 0 ? String(OCFLInventory.versionNumber(name)!).count : width) }) {
                 issue("E012", "version names do not all follow the same (zero-)padding: \(extra.joined(separator: ", "))")
             } else {

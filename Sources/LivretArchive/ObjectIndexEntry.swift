@@ -35,10 +35,13 @@ struct ObjectIndexEntry: Sendable {
             else { continue }
             let eleveDivision = (document["eleve"] as? [String: Any])?["division"] as? String
             var found = false
-            for case let scolarite as [String: Any] in (document["scolarites"] as? [Any]) ?? [] {
+            let entries = ((document["scolarites"] as? [Any]) ?? []).compactMap { $0 as? [String: Any] }
+            let latest = entries.compactMap { ($0["anneeScolaire"] as? NSNumber)?.intValue }.max()
+            for scolarite in entries {
                 guard let first = (scolarite["anneeScolaire"] as? NSNumber)?.intValue else { continue }
                 let name = "\(first)-\(first + 1)"
-                let division = (scolarite["division"] as? String) ?? (name == year ? eleveDivision : nil)
+                // eleve.division is the division of the latest school year.
+                let division = (scolarite["division"] as? String) ?? (first == latest ? eleveDivision : nil)
                 if name == year { found = true }
                 if let division { scolarites[name] = .some(division) } else if scolarites[name] == nil { scolarites[name] = .some(nil) }
             }
