@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 import Logging
 
 /// The archive of every livret issued: an OCFL 1.1 storage root with one object per pupil
@@ -107,7 +108,7 @@ public final class Archive: Sendable {
     }
 
     static func checkINE(_ ine: String) throws {
-        guard ine.range(of: #"^([0-9]{9}[A-Z]{2}|[0-9]{10}[A-Z]|[0-9]{4}A[0-9]{5}[A-Z])$"#, options: .regularExpression) != nil else {
+        guard Identifiers.ineKind(ine) != nil else {
             throw ArchiveError.invalidArgument("INE '\(ine)' has none of the INE formats (9 digits + 2 letters, 10 digits + 1 letter, 4 digits + A + 5 digits + 1 letter)")
         }
     }

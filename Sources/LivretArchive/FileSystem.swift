@@ -141,6 +141,29 @@ enum FileSystem {
         return names.sorted()
     }
 
+    /// Entries of a directory with their kind (from `d_type`, `lstat` only when unknown), sorted by name.
+    static func entries(_ path: String) throws -> [(name: String, kind: Kind)] {
+        guard let dir = opendir(path) else { throw fail("opendir", path) }
+        defer { closedir(dir) }
+        var result: [(name: String, kind: Kind)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            let kind: Kind
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .file
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symlink
+            case Int32(DT_UNKNOWN): kind = FileSystem.kind(path + "/" + name)
+            default: kind = .other
+            }
+            result.append((name, kind))
+        }
+        return result.sorted { $0.name < $1.name }
+    }
+
     /// Removes a file or a directory tree (no error if missing).
     static func removeTree(_ path: String) throws {
         switch kind(path) {

@@ -48,7 +48,7 @@ final class InventoryCheck {
         if let value = json["id"] {
             if let string = value as? String, !string.isEmpty {
                 id = string
-                if string.range(of: #"^[A-Za-z][A-Za-z0-9+.\-]*:.+"#, options: .regularExpression) == nil {
+                if !SyntaxChecks.isURI(string) {
                     issue("W005", "id '\(string)' is not a URI")
                 }
             } else {
@@ -60,7 +60,7 @@ final class InventoryCheck {
         // type
         if let value = json["type"] {
             if let type = value as? String {
-                let match = type.range(of: #"^https://ocfl\.io/1\.[01]/spec/#inventory$"#, options: .regularExpression) != nil
+                let match = type == "https://ocfl.io/1.1/spec/#inventory" || type == "https://ocfl.io/1.0/spec/#inventory"
                 if let expectedType, type != expectedType {
                     issue("E038", "type '\(type)' is not '\(expectedType)'")
                 } else if !match {
@@ -270,7 +270,7 @@ final class InventoryCheck {
         }
         if let created = block["created"] {
             if let text = created as? String {
-                if text.range(of: #"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"#, options: .regularExpression) == nil {
+                if !SyntaxChecks.isRFC3339(text) {
                     issue("E049", "version \(name): created '\(text)' is not an RFC 3339 date-time with seconds and time zone")
                 }
             } else {
@@ -336,7 +336,7 @@ final class InventoryCheck {
                 if !(userBlock["name"] is String) { issue("E054", "version \(name): user has no string 'name'") }
                 if let address = userBlock["address"] {
                     if let text = address as? String {
-                        if text.range(of: #"^[A-Za-z][A-Za-z0-9+.\-]*:\S+"#, options: .regularExpression) == nil {
+                        if !SyntaxChecks.isURI(text, allowSpaces: false) {
                             issue("W009", "version \(name): user address '\(text)' is not a URI")
                         }
                     } else {

@@ -73,10 +73,15 @@ public struct OCFLInventory: Sendable, Equatable {
 
     /// Parses an inventory; throws `ArchiveError.damaged` naming `source` when it has not the expected shape.
     public init(json data: Data, source: String) throws {
-        func bad(_ why: String) -> ArchiveError { .damaged("\(source): \(why)") }
         guard let object = try? JSONSerialization.jsonObject(with: data), let root = object as? [String: Any] else {
-            throw bad("not a JSON object")
+            throw ArchiveError.damaged("\(source): not a JSON object")
         }
+        try self.init(dictionary: root, source: source)
+    }
+
+    /// Builds an inventory from parsed JSON; throws `ArchiveError.damaged` naming `source` when it has not the expected shape.
+    public init(dictionary root: [String: Any], source: String) throws {
+        func bad(_ why: String) -> ArchiveError { .damaged("\(source): \(why)") }
         func string(_ key: String) throws -> String {
             guard let value = root[key] as? String else { throw bad("'\(key)' missing or not a string") }
             return value

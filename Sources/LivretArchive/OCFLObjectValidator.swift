@@ -48,7 +48,8 @@ final class ObjectValidationRun {
             issue("E003", path, "the object directory does not exist")
             return
         }
-        let entries = (try? FileSystem.list(path)) ?? []
+        let typedEntries = (try? FileSystem.entries(path)) ?? []
+        let entries = typedEntries.map(\.name)
         // Conformance declaration (§3.1).
         let declarations = entries.filter { $0.hasPrefix("0=") }
         var declared: String?
@@ -69,6 +70,7 @@ final class ObjectValidationRun {
             }
         }
         if let declared { specVersion = declared }
+        report.specVersion = specVersion
 
         guard FileSystem.kind(path + "/inventory.json") == .file else {
             issue("E063", "root", "no root inventory.json")
@@ -88,11 +90,11 @@ final class ObjectValidationRun {
         let rootInventoryValid = report.errors.count == errorsBefore
         report.id = root.id
         report.head = root.head
-        report.inventory = try? OCFLInventory(json: rootData, source: path + "/inventory.json")
+        report.inventory = try? OCFLInventory(dictionary: dictionary, source: path + "/inventory.json")
         guard root.algorithm != nil else { return }  // E025: nothing else can be checked
 
         checkSidecar(directory: path, inventoryData: rootData, algorithm: root.algorithmName, location: "root")
-        checkObjectRoot(entries: entries, root: root)
+        checkObjectRoot(entries: typedEntries, root: root)
         let prior = checkVersionInventories(root: root, rootData: rootData)
         if rootInventoryValid { checkContent(root: root, prior: prior) }
     }
@@ -122,11 +124,11 @@ final class ObjectValidationRun {
 
     // MARK: object root entries
 
-    func checkObjectRoot(entries: [String], root: InventoryCheck) {
+    func checkObjectRoot(entries: [(name: String, kind: FileSystem.Kind)], root: InventoryCheck) {
         let versions = Set(root.versionSequence)
-        for name in entries {
+        for (name, kind) in entries {
             let full = path + "/" + name
-            switch FileSystem.kind(full) {
+            switch kind {
             case .file:
                 if name.hasPrefix("0=") || name == "inventory.json" || name == "inventory.json." + root.algorithmName { continue }
                 issue("E001", "root", "unexpected file '\(name)' in the object root")
@@ -276,9 +278,8 @@ final class ObjectValidationRun {
                 issue("E010", "root", "version directory \(version) is missing")
                 continue
             }
-            for entry in (try? FileSystem.list(directory)) ?? [] {
+            for (entry, kind) in (try? FileSystem.entries(directory)) ?? [] {
                 let full = directory + "/" + entry
-                let kind = FileSystem.kind(full)
                 if entry == "inventory.json" || (entry.hasPrefix("inventory.json.") && kind == .file) { continue }
                 if entry == root.contentDirectory && kind == .directory {
                     var count = 0
@@ -337,14 +338,14 @@ final class ObjectValidationRun {
     }
 
     func walkContent(_ directory: String, relative: String, seen: inout Set<String>, count: inout Int, location: String) {
-        let entries = (try? FileSystem.list(directory)) ?? []
+        let entries = (try? FileSystem.entries(directory)) ?? []
         if entries.isEmpty && relative.split(separator: "/").count > 2 {
             issue("E024", location, "empty directory \(relative)")
         }
-        for entry in entries {
+        for (entry, kind) in entries {
             let full = directory + "/" + entry
             let rel = relative + "/" + entry
-            switch FileSystem.kind(full) {
+            switch kind {
             case .directory: walkContent(full, relative: rel, seen: &seen, count: &count, location: location)
             case .symlink: issue("E090", location, "\(rel) is a symbolic link", contentPath: rel)
             default:

@@ -93,9 +93,7 @@ public struct OCFLRootValidator: Sendable {
         for (index, relative) in objects.enumerated() {
             guard var object = slots.get(index) else { continue }
             object.path = relative
-            if let declaration = ((try? FileSystem.list(root + "/" + relative)) ?? []).first(where: { $0.hasPrefix("0=ocfl_object_") }),
-                String(declaration.dropFirst("0=ocfl_object_".count)) > rootSpec
-            {
+            if object.specVersion > rootSpec {
                 object.issues.append(ValidationIssue(code: "E081", message: "the object declares a later OCFL version than the storage root", location: relative))
             }
             if let id = object.id {
@@ -114,8 +112,8 @@ public struct OCFLRootValidator: Sendable {
 
     /// Walks the storage hierarchy below the root, collecting object roots.
     private func walk(_ path: String, relative: String, objects: inout [String], issue: (String, String, String) -> Void) {
-        let entries = (try? FileSystem.list(path)) ?? []
-        if entries.contains(where: { $0.hasPrefix("0=ocfl_object_") }) {
+        let entries = (try? FileSystem.entries(path)) ?? []
+        if entries.contains(where: { $0.name.hasPrefix("0=ocfl_object_") }) {
             objects.append(relative)
             return
         }
@@ -123,9 +121,9 @@ public struct OCFLRootValidator: Sendable {
             issue("E073", relative, "empty directory in the storage hierarchy")
             return
         }
-        for name in entries {
+        for (name, kind) in entries {
             let full = path + "/" + name
-            switch FileSystem.kind(full) {
+            switch kind {
             case .directory: walk(full, relative: relative + "/" + name, objects: &objects, issue: issue)
             case .symlink: issue("E090", relative + "/" + name, "symbolic link in the storage hierarchy")
             default: issue("E084", relative + "/" + name, "file in an intermediate directory of the storage hierarchy (not part of an object)")

@@ -56,7 +56,7 @@ struct ObjectIndexEntry: Sendable {
     }
 
     static func isYear<S: StringProtocol>(_ text: S) -> Bool {
-        text.range(of: #"^[0-9]{4}-[0-9]{4}$"#, options: .regularExpression) != nil
+        SyntaxChecks.isSchoolYear(text)
     }
 
     /// `livret-division:` and `livret-year:` lines of a version message.

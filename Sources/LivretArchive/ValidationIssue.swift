@@ -29,6 +29,8 @@ public struct ObjectValidationReport: Sendable {
     /// The id from the root inventory, when it could be read.
     public var id: String?
     public var head: String?
+    /// The OCFL version the object declares (`1.1`).
+    public var specVersion = "1.1"
     /// The root inventory, when it parsed (used to name damaged files by logical path).
     public var inventory: OCFLInventory?
     public var issues: [ValidationIssue] = []
