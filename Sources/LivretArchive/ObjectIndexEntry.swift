@@ -50,7 +50,11 @@ struct ObjectIndexEntry: Sendable {
         for name in inventory.versionNames {
             guard let message = inventory.versions[name]?.message else { continue }
             let trailers = Self.trailers(message)
-            if let year = trailers.year { scolarites[year] = .some(trailers.division) }
+            if let year = trailers.year {
+                scolarites[year] = .some(trailers.division)
+            } else if let division = trailers.division, let latest = scolarites.keys.max() {
+                scolarites[latest] = .some(division)  // a division without a year: the latest year's
+            }
         }
         self.scolarites = scolarites
     }
