@@ -22,6 +22,7 @@ public struct LivretCommand: AsyncParsableCommand {
             ExportLSLCommand.self,
             RenderCommand.self,
             PrintRunCommand.self,
+            ArchiveCommand.self,
         ])
 
     public init() {}

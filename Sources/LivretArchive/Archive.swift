@@ -1,0 +1,318 @@
+import Foundation
+import LivretModel
+import Logging
+
+/// The archive of every livret issued: an OCFL 1.1 storage root with one object per pupil
+/// (id `urn:lsl:ine:<INE>`, layout 0003 hash-and-id n-tuple), each school year's files at
+/// `<année>/livret.pdf` and `<année>/livret.json`, SHA-512 inventories, forward-delta versions.
+///
+/// The archive home holds, side by side on one file system:
+/// - `ocfl-root/`    the storage root (nothing in it that is not OCFL),
+/// - `work/`         staging of versions being written (same file system: renames are atomic),
+/// - `index.sqlite`  the SQLite index (a cache; rebuilt from `ocfl-root/` when missing),
+/// - `locks/`        one `flock` file per object.
+///
+/// **Writing.** `put` stages the new version in `work/`, fsyncs every file and directory, then
+/// publishes by atomic renames: the version directory into the object (or, for a new object, the
+/// whole object directory into place), then the root inventory, then its sidecar. The rename of the
+/// version directory is the commit point: recovery rolls a version forward once its directory is in
+/// the object (its inventory and sidecar are already inside it) and discards anything staged
+/// before. Writers of one object are serialised by an exclusive `flock` on its lock file; writers
+/// of different objects do not wait for each other. Every `Archive` runs the recovery of
+/// transactions left in `work/` by killed processes when it is created.
+///
+/// **Thread safety.** `Archive` is `Sendable`: its stored properties are immutable, the index is a
+/// GRDB `DatabasePool`, and all coordination goes through file locks (which also exclude threads
+/// of one process from each other). Many puts may run in parallel from one process.
+///
+/// Example (the print run):
+/// ```swift
+/// let archive = try Archive(home: URL(fileURLWithPath: "Archive"), logger: logger)
+/// let result = try archive.put(
+///     ine: "123456789AB",
+///     files: [ArchiveFile(logicalPath: "2015-2016/livret.pdf", contentsOf: pdfURL),
+///             ArchiveFile(logicalPath: "2015-2016/livret.json", data: json)],
+///     message: "Impression du livret 2015-2016", user: .current,
+///     metadata: ArchiveMetadata(division: "TS2", year: "2015-2016"))
+/// // result == .created(version: "v1") or .unchanged(head: "v1")
+/// ```
+public final class Archive: Sendable {
+    public let home: URL
+    public let rootPath: String
+    let workPath: String
+    let locksPath: String
+    let indexPath: String
+    let logger: Logger
+    let layout = StorageLayout()
+    let index: ArchiveIndex
+
+    /// Opens (creating if needed) the archive at `home`, recovers unfinished transactions, and
+    /// rebuilds the index if it is missing or incomplete.
+    public init(home: URL, logger: Logger = Logger(label: "livret.archive")) throws {
+        self.home = home
+        let base = home.standardizedFileURL.path
+        rootPath = base + "/ocfl-root"
+        workPath = base + "/work"
+        locksPath = base + "/locks"
+        indexPath = base + "/index.sqlite"
+        self.logger = logger
+        try FileSystem.makeDirectories(base.split(separator: "/").map(String.init), under: "")
+        try FileSystem.makeDirectory(workPath)
+        try FileSystem.makeDirectory(locksPath)
+        try Self.initializeRoot(rootPath, layout: layout, locksPath: locksPath)
+        let indexExisted = FileSystem.exists(indexPath)
+        index = try ArchiveIndex(path: indexPath)
+        try recoverPendingTransactions()
+        if try !indexExisted || !index.isComplete() {
+            try rebuildIndexIfIncomplete()
+        }
+    }
+
+    /// The OCFL object id of a pupil.
+    public static func objectID(ine: String) -> String { ObjectIndexEntry.idPrefix + ine }
+
+    /// Creates the storage root's declaration, layout file and layout configuration if missing.
+    static func initializeRoot(_ root: String, layout: StorageLayout, locksPath: String) throws {
+        if FileSystem.exists(root + "/0=ocfl_1.1") { return }
+        guard let lock = try FileLock(path: locksPath + "/root.lock", exclusive: true) else { return }
+        defer { lock.unlock() }
+        if FileSystem.exists(root + "/0=ocfl_1.1") { return }
+        try FileSystem.makeDirectory(root)
+        let extensionDirectory = root + "/extensions/" + StorageLayout.extensionName
+        try FileSystem.makeDirectories(["extensions", StorageLayout.extensionName], under: root)
+        try? FileSystem.removeTree(extensionDirectory + "/config.json")
+        try FileSystem.writeNewFile(layout.configJSON, to: extensionDirectory + "/config.json")
+        try FileSystem.syncDirectory(extensionDirectory)
+        try? FileSystem.removeTree(root + "/ocfl_layout.json")
+        try FileSystem.writeNewFile(StorageLayout.layoutJSON, to: root + "/ocfl_layout.json")
+        // The declaration last: a root without it is re-initialised.
+        let temporary = root + "/.0=ocfl_1.1.tmp"
+        try? FileSystem.removeTree(temporary)
+        try FileSystem.writeNewFile(Data("ocfl_1.1\n".utf8), to: temporary)
+        try FileSystem.rename(temporary, root + "/0=ocfl_1.1")
+        try FileSystem.syncDirectory(root)
+    }
+
+    // MARK: paths and locks
+
+    /// The object root of `id`, relative to the storage root.
+    public func objectPath(id: String) -> String { layout.path(for: id) }
+
+    func lockName(objectPath: String) -> String { Digests.sha256(Data(objectPath.utf8)) }
+
+    func lockObject(objectPath: String, exclusive: Bool) throws -> FileLock {
+        guard let lock = try FileLock(path: locksPath + "/" + lockName(objectPath: objectPath) + ".lock", exclusive: exclusive) else {
+            throw ArchiveError.io(operation: "flock", path: objectPath, errno: EWOULDBLOCK)
+        }
+        return lock
+    }
+
+    static func checkINE(_ ine: String) throws {
+        guard Identifiers.ineKind(ine) != nil else {
+            throw ArchiveError.invalidArgument("INE '\(ine)' has none of the INE formats (9 digits + 2 letters, 10 digits + 1 letter, 4 digits + A + 5 digits + 1 letter)")
+        }
+    }
+
+    /// Reads the root inventory of the object at `objectPath` (relative), nil if the object does not exist.
+    func readInventory(objectPath: String) throws -> OCFLInventory? {
+        let path = rootPath + "/" + objectPath + "/inventory.json"
+        guard FileSystem.exists(path) else { return nil }
+        return try OCFLInventory(json: try FileSystem.readFile(path), source: path)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
+    // MARK: put
+
+    /// Adds or replaces `files` in the pupil's object as a new version (creating the object at v1).
+    /// When every file is byte-identical to the head version, no version is made: `.unchanged(head)`.
+    /// Returns once the version is durable (fsynced and published).
+    public func put(
+        ine: String, files: [ArchiveFile], message: String, user: ArchiveUser = .current,
+        metadata: ArchiveMetadata = ArchiveMetadata(), created: Date = Date()
+    ) throws -> PutResult {
+        try Self.checkINE(ine)
+        guard !files.isEmpty else { throw ArchiveError.invalidArgument("put \(ine): no file given") }
+        var seen = Set<String>()
+        for file in files {
+            guard ArchiveFile.isValidLogicalPath(file.logicalPath) else {
+                throw ArchiveError.invalidArgument("put \(ine): '\(file.logicalPath)' is not a valid logical path (no empty, . or .. element, no leading or trailing /)")
+            }
+            guard seen.insert(file.logicalPath).inserted else {
+                throw ArchiveError.invalidArgument("put \(ine): '\(file.logicalPath)' is given twice")
+            }
+        }
+        let id = Self.objectID(ine: ine)
+        let relative = objectPath(id: id)
+        let objectFull = rootPath + "/" + relative
+        let lock = try lockObject(objectPath: relative, exclusive: true)
+        defer { lock.unlock() }
+        try recoverObject(relativePath: relative)
+        let existing = try readInventory(objectPath: relative)
+        if let existing, existing.id != id {
+            throw ArchiveError.damaged("\(objectFull): inventory id '\(existing.id)' is not '\(id)'")
+        }
+        if let existing, existing.digestAlgorithm != "sha512" && existing.digestAlgorithm != "sha256" {
+            throw ArchiveError.damaged("\(objectFull): digestAlgorithm \(existing.digestAlgorithm) is not supported")
+        }
+        let algorithm = DigestAlgorithm(rawValue: existing?.digestAlgorithm ?? "sha512") ?? .sha512
+
+        // Transaction directory: its name carries the lock name, its `object` file the object path.
+        let transaction = workPath + "/" + lockName(objectPath: relative) + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max))"
+        try FileSystem.makeDirectory(transaction)
+        try FileSystem.writeNewFile(Data(relative.utf8), to: transaction + "/object")
+        try FileSystem.syncDirectory(transaction)
+        try FileSystem.syncDirectory(workPath)
+
+        let versionName = existing?.nextVersionName() ?? "v1"
+        let stageObject = transaction + "/object-root"
+        let stageVersion = existing == nil ? stageObject + "/" + versionName : transaction + "/" + versionName
+        var inventory = existing ?? OCFLInventory(id: id, head: versionName)
+        let contentDirectory = inventory.contentDirectoryName
+        if existing == nil { try FileSystem.makeDirectory(stageObject) }
+        try FileSystem.makeDirectory(stageVersion)
+
+        // New state: the head's, with the given logical paths replaced.
+        var state: [String: [String]] = existing.map { $0.versions[$0.head]?.state ?? [:] } ?? [:]
+        var newContent: [String: String] = [:]  // normalized digest → content path staged in this version
+        var createdDirectories = Set<String>()
+        for file in files {
+            for key in Array(state.keys) {
+                state[key]?.removeAll { $0 == file.logicalPath }
+                if state[key]?.isEmpty == true { state[key] = nil }
+            }
+            let contentRelative = contentDirectory + "/" + file.logicalPath
+            let stagePath = stageVersion + "/" + contentRelative
+            let parent = (contentRelative as NSString).deletingLastPathComponent
+            var built = ""
+            for component in parent.split(separator: "/") {
+                built += (built.isEmpty ? "" : "/") + component
+                if createdDirectories.insert(built).inserted { try FileSystem.makeDirectory(stageVersion + "/" + built) }
+            }
+            // Write (hashing on the way), then decide whether the bytes are new.
+            var hasher = AnyHasher(algorithm)!
+            switch file.source {
+            case .data(let data):
+                data.withUnsafeBytes { hasher.update($0) }
+                try FileSystem.writeNewFile(data, to: stagePath, sync: false)
+            case .file(let url):
+                try FileSystem.copyNewFile(from: url.path, to: stagePath, sync: false, observe: { hasher.update($0) })
+            }
+            let digest = hasher.finalizeHex()
+            if let key = inventory.manifestKey(forDigest: digest) {
+                state[key, default: []].append(file.logicalPath)
+                try FileSystem.removeTree(stagePath)  // already stored: forward delta
+            } else if let key = newContent.keys.first(where: { $0 == digest }) {
+                state[key, default: []].append(file.logicalPath)
+                try FileSystem.removeTree(stagePath)  // same bytes twice in this version
+            } else {
+                newContent[digest] = versionName + "/" + contentRelative
+                state[digest, default: []].append(file.logicalPath)
+            }
+        }
+        if let conflict = Self.logicalPathConflict(state) {
+            try FileSystem.removeTree(transaction)
+            throw ArchiveError.invalidArgument("put \(ine): logical path '\(conflict)' would be both a file and a directory")
+        }
+        if let existing, let headState = existing.versions[existing.head]?.state,
+            Self.sameState(headState, state)
+        {
+            try FileSystem.removeTree(transaction)
+            logger.info("archive.put.unchanged", metadata: ["object.id": "\(id)", "object.head": "\(existing.head)"])
+            return .unchanged(head: existing.head)
+        }
+        // Content files are durable before anything refers to them.
+        for contentPath in newContent.values {
+            let fd = open(stageVersion + "/" + contentPath.split(separator: "/", maxSplits: 1)[1], O_RDONLY | O_CLOEXEC)
+            if fd >= 0 {
+                defer { close(fd) }
+                if fsync(fd) != 0 { throw FileSystem.fail("fsync", contentPath) }
+            }
+        }
+        // Remove staged directories left empty by deduplication (E024).
+        for directory in createdDirectories.sorted(by: { $0.count > $1.count }) {
+            let full = stageVersion + "/" + directory
+            if (try? FileSystem.list(full))?.isEmpty == true { try FileSystem.removeTree(full) }
+        }
+        for (digest, path) in newContent { inventory.manifest[digest] = [path] }
+        inventory.head = versionName
+        inventory.versions[versionName] = OCFLVersion(
+            created: Self.timestamp(created), message: ObjectIndexEntry.message(message, metadata: metadata),
+            user: OCFLUser(name: user.name, address: user.address), state: state)
+        let inventoryData = try inventory.jsonData()
+        let sidecarData = OCFLInventory.sidecar(for: inventoryData, algorithm: algorithm)
+        let sidecarName = "inventory.json." + algorithm.rawValue
+        try FileSystem.writeNewFile(inventoryData, to: stageVersion + "/inventory.json")
+        try FileSystem.writeNewFile(sidecarData, to: stageVersion + "/" + sidecarName)
+
+        if existing == nil {
+            try FileSystem.writeNewFile(Data("ocfl_object_1.1\n".utf8), to: stageObject + "/0=ocfl_object_1.1")
+            try FileSystem.writeNewFile(inventoryData, to: stageObject + "/inventory.json")
+            try FileSystem.writeNewFile(sidecarData, to: stageObject + "/" + sidecarName)
+            try FileSystem.syncTree(stageObject)
+            try publishNewObject(staged: stageObject, relative: relative)
+        } else {
+            try FileSystem.syncTree(stageVersion)
+            try FileSystem.rename(stageVersion, objectFull + "/" + versionName)  // commit point
+            try FileSystem.syncDirectory(objectFull)
+            try FileSystem.writeNewFile(inventoryData, to: transaction + "/inventory.json")
+            try FileSystem.writeNewFile(sidecarData, to: transaction + "/" + sidecarName)
+            try FileSystem.rename(transaction + "/inventory.json", objectFull + "/inventory.json")
+            try FileSystem.rename(transaction + "/" + sidecarName, objectFull + "/" + sidecarName)
+            try FileSystem.syncDirectory(objectFull)
+        }
+        logger.info("archive.put.created", metadata: ["object.id": "\(id)", "object.version": "\(versionName)"])
+        // The index; if it fails, the transaction directory stays and the next run re-indexes.
+        do {
+            try index.update(ObjectIndexEntry(id: id, path: relative, objectPath: objectFull, inventory: inventory))
+            try FileSystem.removeTree(transaction)
+        } catch {
+            logger.warning("archive.index.stale", metadata: ["object.id": "\(id)", "error": "\(error)"])
+        }
+        return .created(version: versionName)
+    }
+
+    /// Moves a staged object directory into the storage root (creating the n-tuple directories).
+    func publishNewObject(staged: String, relative: String) throws {
+        let components = relative.split(separator: "/").map(String.init)
+        var attempt = 0
+        while true {
+            try FileSystem.makeDirectories(Array(components.dropLast()), under: rootPath)
+            do {
+                try FileSystem.rename(staged, rootPath + "/" + relative)  // commit point
+                break
+            } catch ArchiveError.io(_, _, let code) where code == ENOENT && attempt < 5 {
+                attempt += 1  // a recovery removed an empty n-tuple directory meanwhile
+            }
+        }
+        try FileSystem.syncDirectory(rootPath + "/" + components.dropLast().joined(separator: "/"))
+    }
+
+    /// A logical path that is also a directory of another one, if any (E095).
+    static func logicalPathConflict(_ state: [String: [String]]) -> String? {
+        let paths = Set(state.values.joined())
+        for path in paths {
+            let parts = path.split(separator: "/")
+            for end in stride(from: 1, to: parts.count, by: 1) {
+                let prefix = parts[0..<end].joined(separator: "/")
+                if paths.contains(prefix) { return prefix }
+            }
+        }
+        return nil
+    }
+
+    /// Two states are the same when they map the same logical paths to the same digests.
+    static func sameState(_ a: [String: [String]], _ b: [String: [String]]) -> Bool {
+        func flatten(_ state: [String: [String]]) -> [String: String] {
+            var map: [String: String] = [:]
+            for (digest, paths) in state { for path in paths { map[path] = digest.lowercased() } }
+            return map
+        }
+        return flatten(a) == flatten(b)
+    }
+}

@@ -1,0 +1,20 @@
+/// What a put did.
+public enum PutResult: Sendable, Equatable, CustomStringConvertible {
+    /// A new version was published.
+    case created(version: String)
+    /// Every file was byte-identical to the head: no new version; the head is given.
+    case unchanged(head: String)
+
+    public var version: String {
+        switch self {
+        case .created(let version), .unchanged(let version): return version
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .created(let version): return "created \(version)"
+        case .unchanged(let head): return "unchanged \(head)"
+        }
+    }
+}

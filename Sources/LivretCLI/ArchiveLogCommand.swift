@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import LivretArchive
+
+struct ArchiveLogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "The versions of a pupil's object: vN, created, user, message, changed paths.")
+
+    @OptionGroup var options: ArchiveOptions
+
+    @Option(help: "The pupil's INE.")
+    var ine: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let archive = try options.open()
+        let inventory = try archiveCall { try archive.inventory(ine: ineArgument(ine)) }
+        let history = Archive.history(inventory)
+        if json {
+            let items: [[String: Any]] = history.map { version in
+                var item: [String: Any] = [
+                    "version": version.name, "created": version.created, "message": version.message ?? "",
+                    "added": version.added, "modified": version.modified, "removed": version.removed,
+                ]
+                if let user = version.user { item["user"] = ["name": user.name, "address": user.address ?? ""] }
+                return item
+            }
+            let data = try JSONSerialization.data(withJSONObject: ["id": inventory.id, "versions": items], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print(inventory.id)
+        for version in history.reversed() {
+            let user = version.user.map { $0.name + ($0.address.map { " <\($0)>" } ?? "") } ?? "-"
+            print("\(version.name)  \(version.created)  \(user)")
+            for line in (version.message ?? "").split(separator: "\n", omittingEmptySubsequences: false) { print("    \(line)") }
+            for path in version.added { print("    A \(path)") }
+            for path in version.modified { print("    M \(path)") }
+            for path in version.removed { print("    D \(path)") }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import LivretArchive
+
+struct ArchiveLsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "List the archived objects (through the index), with filters.")
+
+    @OptionGroup var options: ArchiveOptions
+
+    @Option(help: "Only pupils in this division (any school year, or the --year given).")
+    var division: String?
+
+    @Option(help: "Only pupils with this school year (2015-2016 or 2015).")
+    var year: String?
+
+    @Option(help: "Only this pupil.")
+    var ine: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let archive = try options.open()
+        let objects = try archiveCall { try archive.list(ObjectFilter(division: division, year: year, ine: ine.map(ineArgument))) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(objects), as: UTF8.self))
+            return
+        }
+        var out = ""
+        for object in objects {
+            let years = object.scolarites.map { "\($0.year):\($0.division ?? "?")" }.joined(separator: ",")
+            out += "\(object.ine ?? object.id)\t\(object.head)\t\(object.updated)\t\(years.isEmpty ? "-" : years)\n"
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
