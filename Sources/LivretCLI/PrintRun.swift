@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LivretArchive
 import LivretLayout
 import LivretModel
 import LivretPDF
@@ -52,6 +53,9 @@ struct PrintRun {
         var file: String
         var pages: Int
         var sha256: String
+        /// With `--archive`: the object's version holding this copy, and whether this run made it.
+        var archiveVersion: String?
+        var archiveNewVersion: Bool?
     }
 
     struct Failure: Codable, Sendable {
@@ -83,6 +87,8 @@ struct PrintRun {
             var failed: Int
             var pages: Int
             var files: Int
+            var archivedNewVersions: Int?
+            var archivedUnchanged: Int?
         }
 
         var livret: String
@@ -98,6 +104,9 @@ struct PrintRun {
     }
 
     let options: Options
+    /// When given, each pupil's PDF and the document it was rendered from are put into the
+    /// archive as they are printed (`<année>/livret.pdf`, `<année>/livret.json`).
+    let archive: Archive?
     let renderer: Renderer
     let sheet: EmargementSheet
     let progress: PrintProgress?
@@ -225,6 +234,10 @@ struct PrintRun {
             summary.counts.pages += result.pupils.reduce(0) { $0 + $1.pages }
         }
         summary.counts.files = summary.files.count
+        if archive != nil {
+            summary.counts.archivedNewVersions = summary.pupils.filter { $0.archiveNewVersion == true }.count
+            summary.counts.archivedUnchanged = summary.pupils.filter { $0.archiveNewVersion == false }.count
+        }
         summary.files.sort { $0.path < $1.path }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -277,6 +290,22 @@ struct PrintRun {
                 let digest = Self.sha256(pdf)
                 let name = "\(Self.safeFileName(entry.ine)).pdf"
                 try AtomicFile.write(pdf, to: pupilDirectory.appendingPathComponent(name))
+                var archived: PutResult?
+                if let archive {
+                    let year = document.scolarites.last?.anneeLabel ?? "sans-annee"
+                    do {
+                        archived = try archive.put(
+                            ine: document.eleve.ine,
+                            files: [
+                                ArchiveFile(logicalPath: "\(year)/livret.pdf", data: pdf),
+                                ArchiveFile(logicalPath: "\(year)/livret.json", contentsOf: entry.file),
+                            ],
+                            message: "Livret scolaire \(year), impression de la division \(code)",
+                            user: .current, metadata: ArchiveMetadata(division: code, year: year))
+                    } catch {
+                        failures.append(Failure(ine: entry.ine, division: code, source: source, reason: "printed, but not archived: \(error)"))
+                    }
+                }
                 for page in pages { try classWriter.add(page) }
                 classPages += pages.count
                 if pages.count % 2 == 1 && !options.simplex {
@@ -284,7 +313,9 @@ struct PrintRun {
                     classPages += 1
                 }
                 let relative = "\(fileCode)/\(name)"
-                pupils.append(PupilRecord(ine: entry.ine, division: code, file: relative, pages: pages.count, sha256: digest))
+                pupils.append(PupilRecord(
+                    ine: entry.ine, division: code, file: relative, pages: pages.count, sha256: digest,
+                    archiveVersion: archived?.version, archiveNewVersion: archived.map { if case .created = $0 { true } else { false } }))
                 files.append(FileRecord(path: relative, sha256: digest, bytes: pdf.count, pages: pages.count))
                 rows.append(EmargementSheet.Row(nom: entry.nom, prenoms: entry.prenoms, ine: entry.ine, pages: pages.count, sha256: digest))
                 progress?.advance(pages: pages.count)

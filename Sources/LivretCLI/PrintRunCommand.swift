@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import LivretArchive
 import LivretLayout
 import LivretModel
+import Logging
 
 struct PrintRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,6 +54,9 @@ struct PrintRunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How many classes to render at once (default: the number of cores).", valueName: "n"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: ArgumentHelp("Also put each pupil's PDF and its document into this archive home as they are printed (an unchanged PDF makes no new version).", valueName: "path"))
+    var archive: String?
+
     @Flag(help: "Print nothing but errors (no progress line, no summary).")
     var quiet = false
 
@@ -86,13 +91,19 @@ struct PrintRunCommand: AsyncParsableCommand {
             throw ExitCode(LivretExit.refused)
         }
         let interactive = isatty(STDERR_FILENO) == 1 && !quiet
+        var archiveHandle: Archive?
+        if let archive {
+            var logger = Logger(label: "livret.archive")
+            logger.logLevel = .warning
+            archiveHandle = try archiveCall { try Archive(home: URL(fileURLWithPath: archive), logger: logger) }
+        }
         let options = PrintRun.Options(
             dataset: URL(fileURLWithPath: dataset), output: URL(fileURLWithPath: out),
             divisions: all ? nil : division, paperOnly: paperOnly.map { URL(fileURLWithPath: $0) }, simplex: simplex,
             date: date ?? Self.today(), jobs: jobs)
         let summary: PrintRun.Summary
         do {
-            summary = try PrintRun(options: options, renderer: renderer, sheet: sheet, progress: interactive ? PrintProgress() : nil).run()
+            summary = try PrintRun(options: options, archive: archiveHandle, renderer: renderer, sheet: sheet, progress: interactive ? PrintProgress() : nil).run()
         } catch let error as PrintRunError {
             printError("livret: \(error)")
             throw ExitCode(LivretExit.refused)
@@ -118,6 +129,9 @@ struct PrintRunCommand: AsyncParsableCommand {
             var lines = ["\(c.printed) livrets printed (\(c.pages) pages) in \(c.divisions) division(s) into \(out), \(String(format: "%.1f", elapsed)) s, \(Int(rate)) pages/s"]
             for division in summary.divisions {
                 lines.append("  \(division.code): \(division.classFile ?? "-") (\(division.printed) livrets), \(division.emargementFile ?? "-")")
+            }
+            if let created = c.archivedNewVersions, let unchanged = c.archivedUnchanged {
+                lines.append("archive \(archive ?? ""): \(created) new version(s), \(unchanged) unchanged")
             }
             if c.failed > 0 { lines.append("\(c.failed) pupil(s) NOT printed: see above and print-run.json") }
             lines.append("summary: \(URL(fileURLWithPath: out).appendingPathComponent("print-run.json").path)")

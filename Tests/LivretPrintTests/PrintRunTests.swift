@@ -197,4 +197,32 @@ struct PrintRunTests {
         }
         #expect(try TestSupport.sha256(first.appendingPathComponent("print-run.json")) == TestSupport.sha256(second.appendingPathComponent("print-run.json")))
     }
+
+    @Test("--archive puts each livret into the archive; a second run with the same bytes makes no new version")
+    func archived() throws {
+        let pupils = (1...3).map { Pupil(nom: "N\($0)", prenoms: "P", ine: Self.ine($0), division: "1A") }
+        let dataset = try Self.dataset(pupils)
+        let home = try TestSupport.temporaryDirectory("archive")
+        for (run, expectNew) in [(1, true), (2, false)] {
+            let out = try TestSupport.temporaryDirectory("archived\(run)")
+            let result = try TestSupport.livret(["print-run", dataset.path, "--out", out.path, "--all", "--date", "2016-06-24", "--archive", home.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let summary = try Self.summary(out)
+            let counts = summary["counts"] as! [String: Any]
+            #expect(counts["archivedNewVersions"] as? Int == (expectNew ? 3 : 0))
+            #expect(counts["archivedUnchanged"] as? Int == (expectNew ? 0 : 3))
+            for record in summary["pupils"] as! [[String: Any]] { #expect(record["archiveVersion"] as? String == "v1") }
+        }
+        // The archived PDF is the printed one, and the root is valid for a third-party validator.
+        let out = try TestSupport.temporaryDirectory("archived-get")
+        let copy = out.appendingPathComponent("copy.pdf")
+        let get = try TestSupport.livret(["archive", "get", "--archive", home.path, "--ine", Self.ine(2), "--path", "2015-2016/livret.pdf", "-o", copy.path])
+        #expect(get.status == 0, "\(get.stderr)")
+        let rendered = out.appendingPathComponent("rendered.pdf")
+        #expect(try TestSupport.livret(["render", dataset.appendingPathComponent("\(Self.ine(2)).json").path, "-o", rendered.path]).status == 0)
+        #expect(try TestSupport.sha256(copy) == TestSupport.sha256(rendered))
+        let validation = try TestSupport.run(TestSupport.sharedTools.appendingPathComponent("ocfl-validate-root").path, [home.appendingPathComponent("ocfl-root").path])
+        #expect(validation.status == 0)
+        #expect(validation.stdoutText.contains("errors=0 warnings=0"), "\(validation.stdoutText)")
+    }
 }
