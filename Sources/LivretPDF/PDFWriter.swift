@@ -69,6 +69,14 @@ public final class PDFWriter {
         if let keywords = metadata.keywords { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, keywords) }
         self.surface = surface
         self.context = cairo_create(surface)
+        // Unhinted metrics: cairo's glyph advances then equal HarfBuzz's, so text is written as
+        // plain strings with a position adjustment only where kerning moved a glyph (smaller,
+        // faster PDFs), instead of an adjustment for every glyph.
+        let options = cairo_font_options_create()
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+        cairo_set_font_options(context, options)
+        cairo_font_options_destroy(options)
         self.sink = sink
         for style in FontStyle.allCases {
             guard let file = fontFiles[style] else {
