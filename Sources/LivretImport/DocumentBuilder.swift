@@ -168,8 +168,10 @@ struct DocumentBuilder {
                 code: code, serie: Statistics.serieStatistics(avisBySerie[serie] ?? [], includeAssezFavorable: documents[index].eleve.voie == .professionnelle))
         }
 
-        // The documents must be valid documents.
-        for (index, document) in documents.enumerated() {
+        // The documents must be valid documents: a safety net for what the readers did not catch
+        // (run only when they found nothing, so that no error is reported twice).
+        let readersFoundErrors = !errors.isEmpty
+        for (index, document) in documents.enumerated() where !readersFoundErrors {
             for problem in document.problems() {
                 error(lslFile, lines[index], problem.field, problem.message, eleve: document.eleve.ine)
             }
