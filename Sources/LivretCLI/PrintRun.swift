@@ -267,9 +267,15 @@ struct PrintRun {
 
         let classURL = options.output.appendingPathComponent("\(fileCode).pdf")
         let classTemporary = options.output.appendingPathComponent(".\(fileCode).pdf.tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        FileManager.default.createFile(atPath: classTemporary.path, contents: nil)
+        guard FileManager.default.createFile(atPath: classTemporary.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: classTemporary.path])
+        }
         let classHandle = try FileHandle(forWritingTo: classTemporary)
-        defer { try? classHandle.close() }
+        var published = false
+        defer {
+            try? classHandle.close()
+            if !published { try? FileManager.default.removeItem(at: classTemporary) }  // never leave a partial class PDF
+        }
         let first = entries.first
         let classMetadata = PDFMetadata(
             title: "Livret scolaire du lycée — classe \(code)\(first.map { " — " + ($0.annees.last ?? "") } ?? "")",
@@ -341,6 +347,7 @@ struct PrintRun {
             guard rename(classTemporary.path, classURL.path) == 0 else {
                 throw PrintRunError.input("cannot rename \(classTemporary.path): \(String(cString: strerror(errno)))")
             }
+            published = true
             record.classFile = "\(fileCode).pdf"
 
             let etab = first!.etablissement
@@ -354,8 +361,6 @@ struct PrintRun {
             try AtomicFile.write(sheetPDF, to: options.output.appendingPathComponent(sheetName))
             files.append(FileRecord(path: sheetName, sha256: Self.sha256(sheetPDF), bytes: sheetPDF.count, pages: sheetPages.count))
             record.emargementFile = sheetName
-        } else {
-            try? FileManager.default.removeItem(at: classTemporary)
         }
         return DivisionResult(record: record, pupils: pupils, files: files, failures: failures)
     }
