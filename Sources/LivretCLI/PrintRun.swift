@@ -201,7 +201,8 @@ struct PrintRun {
         let sortedDivisions = codes.map { code in
             (code, byDivision[code]!.sorted { FrenchCollation.precedes(($0.nom, $0.prenoms, $0.ine), ($1.nom, $1.prenoms, $1.ine)) })
         }
-        let queue = Mutex((next: 0, results: [String: Result<DivisionResult, any Error>]()))
+        AtomicFile.removeStaleTemporaries(in: options.output)
+        let queue = Mutex((next: 0, results: [String: DivisionResult]()))
         DispatchQueue.concurrentPerform(iterations: min(max(1, options.jobs), max(1, codes.count))) { _ in
             while true {
                 let index: Int = queue.withLock { state in
@@ -210,12 +211,11 @@ struct PrintRun {
                 }
                 guard index < sortedDivisions.count else { return }
                 let (code, pupils) = sortedDivisions[index]
-                let result = Result { try self.printDivision(code, pupils) }
+                let result = self.printDivision(code, pupils)
                 queue.withLock { $0.results[code] = result }
             }
         }
-        var results: [String: DivisionResult] = [:]
-        for (code, result) in queue.withLock({ $0.results }) { results[code] = try result.get() }
+        let results = queue.withLock { $0.results }
         progress?.finish()
 
         var summary = Summary(
@@ -254,19 +254,32 @@ struct PrintRun {
         var failures: [Failure]
     }
 
-    /// One class: each pupil's PDF, the class PDF (streamed to a temporary file), the sheet.
-    func printDivision(_ code: String, _ entries: [Entry]) throws -> DivisionResult {
+    /// One class. Never throws: what fails is recorded in the result, pupil by pupil, or for the
+    /// class as a whole (its class PDF or sheet), and the other classes go on.
+    func printDivision(_ code: String, _ entries: [Entry]) -> DivisionResult {
+        var result = DivisionResult(record: DivisionRecord(code: code, printed: 0, failed: 0, pages: 0), pupils: [], files: [], failures: [])
+        do {
+            try printDivision(code, entries, into: &result)
+        } catch {
+            result.failures.append(Failure(ine: nil, division: code, source: "division \(code)", reason: "the class files could not be made: \(error)"))
+        }
+        result.record.printed = result.pupils.count
+        result.record.failed = result.failures.count
+        result.record.pages = result.pupils.reduce(0) { $0 + $1.pages }
+        return result
+    }
+
+    /// Each pupil's PDF, the class PDF (streamed to a temporary file), the sheet.
+    private func printDivision(_ code: String, _ entries: [Entry], into result: inout DivisionResult) throws {
         let fileCode = Self.safeFileName(code)
         let pupilDirectory = options.output.appendingPathComponent(fileCode)
         try FileManager.default.createDirectory(at: pupilDirectory, withIntermediateDirectories: true)
+        AtomicFile.removeStaleTemporaries(in: pupilDirectory)
         let typesetter = Typesetter(fonts: renderer.engines[renderer.defaultLayout]!.fonts)
-        var pupils: [PupilRecord] = []
-        var files: [FileRecord] = []
-        var failures: [Failure] = []
         var rows: [EmargementSheet.Row] = []
 
         let classURL = options.output.appendingPathComponent("\(fileCode).pdf")
-        let classTemporary = options.output.appendingPathComponent(".\(fileCode).pdf.tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        let classTemporary = AtomicFile.temporarySibling(of: classURL)
         guard FileManager.default.createFile(atPath: classTemporary.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: classTemporary.path])
         }
@@ -309,7 +322,7 @@ struct PrintRun {
                             message: "Livret scolaire \(year), impression de la division \(code)",
                             user: .current, metadata: ArchiveMetadata(division: code, year: year))
                     } catch {
-                        failures.append(Failure(ine: entry.ine, division: code, source: source, reason: "printed, but not archived: \(error)"))
+                        result.failures.append(Failure(ine: entry.ine, division: code, source: source, reason: "printed, but not archived: \(error)"))
                     }
                 }
                 for page in pages { try classWriter.add(page) }
@@ -319,36 +332,37 @@ struct PrintRun {
                     classPages += 1
                 }
                 let relative = "\(fileCode)/\(name)"
-                pupils.append(PupilRecord(
+                result.pupils.append(PupilRecord(
                     ine: entry.ine, division: code, file: relative, pages: pages.count, sha256: digest,
                     archiveVersion: archived?.version, archiveNewVersion: archived.map { if case .created = $0 { true } else { false } }))
-                files.append(FileRecord(path: relative, sha256: digest, bytes: pdf.count, pages: pages.count))
+                result.files.append(FileRecord(path: relative, sha256: digest, bytes: pdf.count, pages: pages.count))
                 rows.append(EmargementSheet.Row(nom: entry.nom, prenoms: entry.prenoms, ine: entry.ine, pages: pages.count, sha256: digest))
                 progress?.advance(pages: pages.count)
-            } catch let error as DocumentError {
-                failures.append(Failure(ine: entry.ine, division: code, source: source, reason: error.problems.map(\.description).joined(separator: "; ")))
-                progress?.advance(pages: 0)
-            } catch let error as LayoutError {
-                failures.append(Failure(ine: entry.ine, division: code, source: source, reason: error.description))
-                progress?.advance(pages: 0)
-            } catch let error as PDFError {
-                failures.append(Failure(ine: entry.ine, division: code, source: source, reason: error.description))
+            } catch {
+                let reason = switch error {
+                case let error as DocumentError: error.problems.map(\.description).joined(separator: "; ")
+                case let error as LayoutError: error.description
+                case let error as PDFError: error.description
+                default: describeIOError(error)
+                }
+                result.failures.append(Failure(ine: entry.ine, division: code, source: source, reason: reason))
+                // A file from an earlier run must not pass for this one's.
+                try? FileManager.default.removeItem(at: pupilDirectory.appendingPathComponent("\(Self.safeFileName(entry.ine)).pdf"))
                 progress?.advance(pages: 0)
             }
         }
 
-        var record = DivisionRecord(code: code, printed: pupils.count, failed: failures.count, pages: pupils.reduce(0) { $0 + $1.pages })
         if classPages > 0 {
             try classWriter.finish()
             try classHandle.synchronize()
             try classHandle.close()
             let data = try Data(contentsOf: classTemporary, options: .alwaysMapped)
-            files.append(FileRecord(path: "\(fileCode).pdf", sha256: Self.sha256(data), bytes: data.count, pages: classPages))
+            result.files.append(FileRecord(path: "\(fileCode).pdf", sha256: Self.sha256(data), bytes: data.count, pages: classPages))
             guard rename(classTemporary.path, classURL.path) == 0 else {
                 throw PrintRunError.input("cannot rename \(classTemporary.path): \(String(cString: strerror(errno)))")
             }
             published = true
-            record.classFile = "\(fileCode).pdf"
+            result.record.classFile = "\(fileCode).pdf"
 
             let etab = first!.etablissement
             let header = EmargementSheet.Header(
@@ -359,10 +373,9 @@ struct PrintRun {
                 creationDate: "\(options.date)T00:00:00Z"))
             let sheetName = "\(fileCode)-emargement.pdf"
             try AtomicFile.write(sheetPDF, to: options.output.appendingPathComponent(sheetName))
-            files.append(FileRecord(path: sheetName, sha256: Self.sha256(sheetPDF), bytes: sheetPDF.count, pages: sheetPages.count))
-            record.emargementFile = sheetName
+            result.files.append(FileRecord(path: sheetName, sha256: Self.sha256(sheetPDF), bytes: sheetPDF.count, pages: sheetPages.count))
+            result.record.emargementFile = sheetName
         }
-        return DivisionResult(record: record, pupils: pupils, files: files, failures: failures)
     }
 
     static func sha256(_ data: Data) -> String {

@@ -105,10 +105,12 @@ public struct EmargementSheet: Sendable {
         let m = spec.page.margins
         let width = spec.page.width - m.left - m.right
         let pad = 3.0
-        func fit(_ text: String, _ style: FontStyle, _ size: Double, _ w: Double, lines: Int = 10) throws(LayoutError) -> Typesetter.Fitted {
-            switch typesetter.fit(text, style: style, size: size, minimum: spec.sizes.minimum, width: w, maxHeight: Double(lines) * size * Typesetter.leading) {
+        func fit(_ text: String, _ style: FontStyle, _ size: Double, _ w: Double, lines: Int = 10, breakWords: Bool = false) throws(LayoutError) -> Typesetter.Fitted {
+            switch typesetter.fit(
+                text, style: style, size: size, minimum: spec.sizes.minimum, width: w,
+                maxHeight: Double(lines) * size * Typesetter.leading, breakWords: breakWords) {
             case .success(let fitted): return fitted
-            case .failure(let failure): throw .overflow(.init(pupil: header.division, place: "feuille d'émargement", detail: "'\(text.prefix(40))': \(failure)"))
+            case .failure(let failure): throw .overflow(.init(pupil: header.division, place: "feuille d'émargement", detail: "\(failure)"))
             }
         }
         func draw(_ fitted: Typesetter.Fitted, _ x: Double, _ top: Double, _ w: Double, center: Bool = false, into items: inout [PageItem]) {
@@ -169,7 +171,8 @@ public struct EmargementSheet: Sendable {
             var cells: [Typesetter.Fitted] = []
             for (index, value) in values.enumerated() where !value.isEmpty {
                 let style: FontStyle = index == 0 ? .bold : .regular
-                cells.append(try fit(value, style, spec.sizes.body, xs[index + 1] - xs[index] - 2 * pad))
+                // Names are not prose: a name longer than its cell breaks between two letters.
+                cells.append(try fit(value, style, spec.sizes.body, xs[index + 1] - xs[index] - 2 * pad, breakWords: true))
             }
             let height = max(spec.sizes.rowHeight, (cells.map(\.height).max() ?? 0) + 2 * pad)
             if y + height > bottom {

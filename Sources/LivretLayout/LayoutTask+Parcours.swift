@@ -14,7 +14,8 @@ extension LayoutTask {
     /// It never splits across pages.
     func box(
         title: String, text: String?, emptyText: String? = nil, signer: String?, date: String?, signature: Bool,
-        place: String, x: Double? = nil, width: Double? = nil, minimumBodyHeight: Double = 0, advance: Bool = true
+        place: String, x: Double? = nil, width: Double? = nil, minimumBodyHeight: Double = 0, stretchTo: Double? = nil,
+        advance: Bool = true
     ) throws(LayoutError) -> Double {
         let x = x ?? canvas.left
         let width = width ?? canvas.width
@@ -40,8 +41,9 @@ extension LayoutTask {
             body = try fit(emptyText, style: .italic, size: sizes.body, width: inner, place: place)
             bodyColor = canvas.muted
         }
-        let bodyHeight = max(minimumBodyHeight, (body?.height ?? 0) + 2 * padding)
         let signatureHeight = signatureFitted.map { $0.height + 2 * padding + (signature ? 14 : 0) } ?? 0
+        var bodyHeight = max(minimumBodyHeight, (body?.height ?? 0) + 2 * padding)
+        if let stretchTo { bodyHeight = max(bodyHeight, stretchTo - titleHeight - signatureHeight) }
         let height = titleHeight + bodyHeight + signatureHeight
         if advance { canvas.reserve(height) }
         let top = canvas.y
@@ -142,21 +144,12 @@ extension LayoutTask {
         let height = heights.max() ?? 0
         canvas.reserve(height)
         for (index, b) in boxes.enumerated() {
+            // Every box is stretched to the tallest one, measured with the same fitting as drawn.
             _ = try box(
                 title: b.title, text: b.text, emptyText: label("aucunAvis"), signer: b.signer, date: b.date, signature: true,
-                place: b.place, x: canvas.left + Double(index) * (width + gap), width: width,
-                minimumBodyHeight: height - heights[index] + minimumBody(b, width: width), advance: false)
+                place: b.place, x: canvas.left + Double(index) * (width + gap), width: width, stretchTo: height, advance: false)
         }
         canvas.y += height + 6
-    }
-
-    private func minimumBody(_ b: (title: String, text: String?, signer: String?, date: String?, place: String), width: Double) -> Double {
-        let inner = width - 2 * padding
-        let text = b.text ?? label("aucunAvis")
-        if case .success(let fitted) = typesetter.fit(text, style: b.text == nil ? .italic : .regular, size: sizes.body, minimum: sizes.minimum, width: inner) {
-            return fitted.height + 2 * padding
-        }
-        return 0
     }
 
     private func measureBox(_ b: (title: String, text: String?, signer: String?, date: String?, place: String), x: Double, width: Double) throws(LayoutError) -> Double {

@@ -90,14 +90,20 @@ extension LayoutTask {
             header.draw(canvas)
         }
 
-        let groupRowHeight = sizes.body * Typesetter.leading + 2 * padding
+        // Regroupement rows as they will be drawn (a long heading takes several lines).
+        var groupRowHeights: [String: Double] = [:]
+        for group in Set(year.evaluations.compactMap(\.regroupement)) {
+            groupRowHeights[group] = try regroupementFitted(group).height + 2 * padding
+        }
+        let tallestGroupRow = groupRowHeights.values.max() ?? 0
         let continuedHeading = try headingHeight(true).1
-        let maxBlock = canvas.bodyHeight - continuedHeading - header.height - groupRowHeight
+        let maxBlock = canvas.bodyHeight - continuedHeading - header.height - tallestGroupRow
         let blocks = try year.evaluations.enumerated().map { (index, evaluation) throws(LayoutError) in
             try disciplineBlock(evaluation, year: year, columns: columns, maxHeight: maxBlock)
         }
         // The heading, the header and the first block (with its regroupement row) go together.
-        let firstHeight = try headingHeight(false).1 + header.height + groupRowHeight + (blocks.first?.height ?? 0)
+        let firstGroupRow = year.evaluations.first?.regroupement.flatMap { groupRowHeights[$0] } ?? 0
+        let firstHeight = try headingHeight(false).1 + header.height + firstGroupRow + (blocks.first?.height ?? 0)
         canvas.reserve(firstHeight)
         try drawHeading(false)
         var drawError: LayoutError?
@@ -109,7 +115,8 @@ extension LayoutTask {
             let group = evaluation.regroupement
             let groupChanged = group != nil && currentGroup != .some(group)
             let pageBefore = canvas.pageCount
-            canvas.reserve(block.height + (groupChanged ? groupRowHeight : 0))
+            let groupRow = group.flatMap { groupRowHeights[$0] } ?? 0
+            canvas.reserve(block.height + (groupChanged ? groupRow : 0))
             if let drawError { throw drawError }
             // A regroupement row opens its group, and opens it again at the top of a new page.
             if let group, groupChanged || canvas.pageCount != pageBefore {
@@ -122,8 +129,12 @@ extension LayoutTask {
         canvas.continuation = nil
     }
 
+    func regroupementFitted(_ text: String) throws(LayoutError) -> Typesetter.Fitted {
+        try fit(text, style: .bold, size: sizes.body, width: canvas.width - 2 * padding, maxHeight: canvas.bodyHeight / 4, place: "regroupement")
+    }
+
     func regroupementRow(_ text: String, columns: YearColumns) throws(LayoutError) {
-        let fitted = try fit(text, style: .bold, size: sizes.body, width: canvas.width - 2 * padding, place: "regroupement")
+        let fitted = try regroupementFitted(text)
         let height = fitted.height + 2 * padding
         canvas.fill(x: canvas.left, y: canvas.y, width: canvas.width, height: height, color: Color(spec.colors.groupFill))
         canvas.frame(x: canvas.left, y: canvas.y, width: canvas.width, height: height)
@@ -244,8 +255,10 @@ extension LayoutTask {
             // Within a block every cell is set at the block's size: the size only goes down as a whole.
             switch typesetter.wrap(text, style: style, size: size, width: width) {
             case .success(let lines): return .success(Typesetter.Fitted(lines: lines, size: size, style: style))
-            case .failure(let tooWide):
-                return .failure(CellFailure(cell: cell, failure: .wordTooWide(characters: tooWide.characters, excess: tooWide.excess, size: size)))
+            case .failure(.tooWide(let characters, let excess)):
+                return .failure(CellFailure(cell: cell, failure: .wordTooWide(characters: characters, excess: excess, size: size)))
+            case .failure(.missingGlyph(let scalar)):
+                return .failure(CellFailure(cell: cell, failure: .missingCharacter(scalar)))
             }
         }
         let inner = { (leaf: Leaf) in leaf.width - 2 * self.padding }

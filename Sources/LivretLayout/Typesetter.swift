@@ -17,6 +17,7 @@ public final class Typesetter {
         var style: FontStyle
         var size: Double
         var width: Double
+        var breakWords: Bool
     }
 
     private struct CacheKey: Hashable {
@@ -133,17 +134,19 @@ public final class Typesetter {
     }
 
     /// Why text could not be broken into a width.
-    public struct TooWide: Error, Sendable {
-        /// Characters of the widest unbreakable word, and by how many points it is too wide.
-        public var characters: Int
-        public var excess: Double
+    public enum WrapFailure: Error, Sendable, Hashable {
+        /// The widest unbreakable word: its length in characters, and by how many points it is too wide.
+        case tooWide(characters: Int, excess: Double)
+        /// A character the font has no glyph for (it would print as an empty box).
+        case missingGlyph(Unicode.Scalar)
     }
 
-    /// Greedy line breaking at `size` into `width` points.
-    public func wrap(_ text: String, style: FontStyle, size: Double, width: Double) -> Result<[Line], TooWide> {
-        let key = WrapKey(text: text, style: style, size: size, width: width)
+    /// Greedy line breaking at `size` into `width` points. With `breakWords`, a word wider than
+    /// the width is broken between two characters (for cells that hold names, not prose).
+    public func wrap(_ text: String, style: FontStyle, size: Double, width: Double, breakWords: Bool = false) -> Result<[Line], WrapFailure> {
+        let key = WrapKey(text: text, style: style, size: size, width: width, breakWords: breakWords)
         if let hit = wrapped[key] { return .success(hit) }
-        let result = breakLines(text, style: style, size: size, width: width)
+        let result = breakLines(text, style: style, size: size, width: width, breakWords: breakWords)
         if case .success(let lines) = result {
             if wrapped.count > 20_000 { wrapped.removeAll(keepingCapacity: true) }
             wrapped[key] = lines
@@ -151,9 +154,9 @@ public final class Typesetter {
         return result
     }
 
-    private func breakLines(_ text: String, style: FontStyle, size: Double, width: Double) -> Result<[Line], TooWide> {
+    private func breakLines(_ text: String, style: FontStyle, size: Double, width: Double, breakWords: Bool) -> Result<[Line], WrapFailure> {
         let maxEms = width / size
-        let segments = Self.segments(text)
+        var segments = Self.segments(text)
         var lines: [Line] = []
         var current: [(Segment, Shaped)] = []
         var currentWidth = 0.0      // width of current words and the spaces between them
@@ -166,10 +169,24 @@ public final class Typesetter {
             pendingSpaces = 0
         }
 
-        for segment in segments {
+        var index = 0
+        while index < segments.count {
+            let segment = segments[index]
+            index += 1
             let shapedWord = shaped(segment.word, style)
+            if let missing = shapedWord.glyphs.first(where: { $0.id == 0 }) {
+                let scalar = segment.word.utf8.index(segment.word.utf8.startIndex, offsetBy: missing.cluster, limitedBy: segment.word.utf8.endIndex)
+                    .flatMap { segment.word[$0...].unicodeScalars.first } ?? "\u{FFFD}"
+                return .failure(.missingGlyph(scalar))
+            }
             if shapedWord.advance > maxEms + 1e-9 {
-                return .failure(TooWide(characters: segment.word.count, excess: (shapedWord.advance - maxEms) * size))
+                guard breakWords, let (head, tail) = split(segment.word, style: style, maxEms: maxEms) else {
+                    return .failure(.tooWide(characters: segment.word.count, excess: (shapedWord.advance - maxEms) * size))
+                }
+                // The head fills a line of its own; the tail is broken again.
+                segments.insert(Segment(word: tail, spaces: segment.spaces, forcedBreakAfter: segment.forcedBreakAfter), at: index)
+                segments.insert(Segment(word: head, spaces: "", forcedBreakAfter: true), at: index)
+                continue
             }
             if !current.isEmpty, currentWidth + pendingSpaces + shapedWord.advance > maxEms + 1e-9 {
                 flush()
@@ -183,31 +200,38 @@ public final class Typesetter {
         return .success(lines)
     }
 
+    /// The longest run of whole characters of `word` that fits `maxEms`, and the rest; nil when
+    /// not even one character fits.
+    private func split(_ word: String, style: FontStyle, maxEms: Double) -> (String, String)? {
+        var head = ""
+        for character in word {
+            let candidate = head + String(character)
+            if shaped(candidate, style).advance > maxEms + 1e-9 { break }
+            head = candidate
+        }
+        guard !head.isEmpty else { return nil }
+        return (head, String(word.dropFirst(head.count)))
+    }
+
     private func assemble(_ parts: [(Segment, Shaped)], style: FontStyle) -> Line {
         var text = ""
         var glyphs: [PositionedGlyph] = []
         var pen = 0.0
-        for (index, (segment, shapedWord)) in parts.enumerated() {
+        func append(_ piece: String, _ shapedPiece: Shaped) {
             let offset = text.utf8.count
-            for glyph in shapedWord.glyphs {
+            for glyph in shapedPiece.glyphs {
                 var g = glyph
                 g.x += pen
                 g.cluster += offset
                 glyphs.append(g)
             }
-            text += segment.word
-            pen += shapedWord.advance
+            text += piece
+            pen += shapedPiece.advance
+        }
+        for (index, (segment, shapedWord)) in parts.enumerated() {
+            append(segment.word, shapedWord)
             if index < parts.count - 1, !segment.spaces.isEmpty {
-                let spaces = shaped(segment.spaces, style)
-                let spaceOffset = text.utf8.count
-                for glyph in spaces.glyphs {
-                    var g = glyph
-                    g.x += pen
-                    g.cluster += spaceOffset
-                    glyphs.append(g)
-                }
-                text += segment.spaces
-                pen += spaces.advance
+                append(segment.spaces, shaped(segment.spaces, style))
             }
         }
         return Line(text: text, glyphs: glyphs, width: pen)
@@ -217,18 +241,20 @@ public final class Typesetter {
     /// until it also fits `maxHeight`. Returns the failure of the smallest size otherwise.
     public func fit(
         _ text: String, style: FontStyle, size: Double, minimum: Double, width: Double,
-        maxHeight: Double = .infinity
+        maxHeight: Double = .infinity, breakWords: Bool = false
     ) -> Result<Fitted, FitFailure> {
         var candidate = size
         var lastFailure: FitFailure = .tooTall(excess: 0, size: minimum)
         while candidate >= minimum - 1e-9 {
-            switch wrap(text, style: style, size: candidate, width: width) {
+            switch wrap(text, style: style, size: candidate, width: width, breakWords: breakWords) {
             case .success(let lines):
                 let fitted = Fitted(lines: lines, size: candidate, style: style)
                 if fitted.height <= maxHeight + 1e-9 { return .success(fitted) }
                 lastFailure = .tooTall(excess: fitted.height - maxHeight, size: candidate)
-            case .failure(let tooWide):
-                lastFailure = .wordTooWide(characters: tooWide.characters, excess: tooWide.excess, size: candidate)
+            case .failure(.tooWide(let characters, let excess)):
+                lastFailure = .wordTooWide(characters: characters, excess: excess, size: candidate)
+            case .failure(.missingGlyph(let scalar)):
+                return .failure(.missingCharacter(scalar))  // no size will draw it
             }
             candidate -= 0.25
         }
@@ -238,9 +264,12 @@ public final class Typesetter {
     public enum FitFailure: Error, Sendable, CustomStringConvertible {
         case tooTall(excess: Double, size: Double)
         case wordTooWide(characters: Int, excess: Double, size: Double)
+        case missingCharacter(Unicode.Scalar)
 
         public var description: String {
             switch self {
+            case .missingCharacter(let scalar):
+                "the character U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)) is not in the font (it would print as an empty box)"
             case .tooTall(let excess, let size):
                 "\(Self.points(excess)) pt too tall at \(Self.points(size)) pt"
             case .wordTooWide(let characters, let excess, let size):
@@ -262,5 +291,11 @@ public final class Typesetter {
                 PositionedGlyph(id: g.id, x: g.x * size, y: g.y * size, advance: g.advance * size, cluster: g.cluster)
             },
             color: color)
+    }
+}
+
+extension String {
+    func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

@@ -225,4 +225,37 @@ struct PrintRunTests {
         #expect(validation.status == 0)
         #expect(validation.stdoutText.contains("errors=0 warnings=0"), "\(validation.stdoutText)")
     }
+
+    @Test("A surname longer than its cell on the hand-over sheet is broken between letters, not refused")
+    func longSurname() throws {
+        let pupils = [
+            Pupil(nom: "WOLFESCHLEGELSTEINHAUSENBERGERDORFFVONHAUSEN", prenoms: "Hubert", ine: Self.ine(1), division: "1A"),
+            Pupil(nom: "MARTIN", prenoms: "Léa", ine: Self.ine(2), division: "1A"),
+        ]
+        let out = try TestSupport.temporaryDirectory("surname")
+        let result = try TestSupport.livret(["print-run", try Self.dataset(pupils).path, "--out", out.path, "--all", "--date", "2016-06-24"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let sheet = try TestSupport.pdfText(out.appendingPathComponent("1A-emargement.pdf")).foldingSpaces
+        #expect(sheet.replacingOccurrences(of: " ", with: "").contains("WOLFESCHLEGELSTEINHAUSENBERGERDORFFVONHAUSEN"))
+    }
+
+    @Test("A pupil who fails in a second run into the same folder loses the PDF of the first run")
+    func staleFileRemoved() throws {
+        let pupils = [Pupil(nom: "ALPHA", prenoms: "Une", ine: Self.ine(1), division: "1A"), Pupil(nom: "BRAVO", prenoms: "Deux", ine: Self.ine(2), division: "1A")]
+        let dataset = try Self.dataset(pupils)
+        let out = try TestSupport.temporaryDirectory("stale")
+        #expect(try TestSupport.livret(["print-run", dataset.path, "--out", out.path, "--all", "--date", "2016-06-24"]).status == 0)
+        let file = out.appendingPathComponent("1A/\(Self.ine(2)).pdf")
+        #expect(FileManager.default.fileExists(atPath: file.path))
+        // BRAVO's document becomes unprintable; a leftover temporary file of a dead process is there too.
+        let broken = try Self.dataset([Pupil(nom: "BRAVO", prenoms: "Deux", ine: Self.ine(2), division: "1A", appreciation: String(repeating: "Très long. ", count: 3000))])
+        try FileManager.default.removeItem(at: dataset.appendingPathComponent("\(Self.ine(2)).json"))
+        try FileManager.default.copyItem(at: broken.appendingPathComponent("\(Self.ine(2)).json"), to: dataset.appendingPathComponent("\(Self.ine(2)).json"))
+        let leftover = out.appendingPathComponent(".1A.pdf.tmp-999999-42")
+        try Data("partial".utf8).write(to: leftover)
+        let result = try TestSupport.livret(["print-run", dataset.path, "--out", out.path, "--all", "--date", "2016-06-24"])
+        #expect(result.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: file.path), "the first run's PDF would pass for this run's")
+        #expect(!FileManager.default.fileExists(atPath: leftover.path), "a dead process's temporary file was left")
+    }
 }
