@@ -6,7 +6,8 @@ public enum AtomicFile {
     public static func write(_ data: Data, to url: URL) throws {
         let temporary = temporarySibling(of: url)
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
+            let code = errno
+            throw POSIXError(POSIXErrorCode(rawValue: code == 0 ? EIO : code) ?? .EIO)
         }
         do {
             let handle = try FileHandle(forWritingTo: temporary)

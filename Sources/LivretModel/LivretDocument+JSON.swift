@@ -7,6 +7,9 @@ extension LivretDocument {
         do {
             document = try JSONDecoder().decode(LivretDocument.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let place = syntaxErrorPlace(data) {
+                throw DocumentError(source: source, problems: [.init(field: "", message: "not valid JSON: \(place)")])
+            }
             throw DocumentError(source: source, problems: [problem(for: error)])
         } catch {
             throw DocumentError(source: source, problems: [.init(field: "", message: "\(error)")])
@@ -53,6 +56,25 @@ extension LivretDocument {
         return data
     }
 
+    /// Where the JSON syntax breaks, as `line L, column C: …` (JSONDecoder does not say;
+    /// JSONSerialization gives a character offset).
+    static func syntaxErrorPlace(_ data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            guard let range = detail.range(of: #"character \d+"#, options: .regularExpression),
+                  let offset = Int(detail[range].dropFirst("character ".count))
+            else { return detail }
+            var line = 1, column = 1
+            for byte in data.prefix(offset) {
+                if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+            }
+            return "line \(line), column \(column): \(detail)"
+        }
+    }
+
     private static func path(_ codingPath: [any CodingKey]) -> String {
         var text = ""
         for key in codingPath {
@@ -72,9 +94,13 @@ extension LivretDocument {
             return .init(field: path(context.codingPath), message: "expected \(describe(type)), found null")
         case .dataCorrupted(let context):
             var message = context.debugDescription
-            if let underlying = context.underlyingError as? NSError,
-               let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-                message = detail
+            if let underlying = context.underlyingError {
+                // The parser's own error says where: "Unexpected end of file around line 3, column 9."
+                if let detail = (underlying as NSError).userInfo[NSDebugDescriptionErrorKey] as? String {
+                    message = detail
+                } else if !"\(underlying)".isEmpty {
+                    message = "\(underlying)"
+                }
             }
             if context.codingPath.isEmpty { message = "not valid JSON: \(message)" }
             return .init(field: path(context.codingPath), message: message)

@@ -45,6 +45,8 @@ struct RenderErrorTests {
         try Data("{\"schemaVersion\": 1, \"eleve\": {".utf8).write(to: input)
         let output = directory.appendingPathComponent("out.pdf")
         try Self.expectRefused(["render", input.path, "-o", output.path], output: output, mentions: ["broken.json", "not valid JSON"])
+        try Data("{\n  \"schemaVersion\": 1,\n  \"eleve\": nul\n}\n".utf8).write(to: input)
+        try Self.expectRefused(["render", input.path, "-o", output.path], output: output, mentions: ["broken.json", "line 3, column"])
     }
 
     @Test("A missing required field is named")
