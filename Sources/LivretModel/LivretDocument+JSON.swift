@@ -14,37 +14,10 @@ extension LivretDocument {
         } catch {
             throw DocumentError(source: source, problems: [.init(field: "", message: "\(error)")])
         }
-        var found = unknownFields(in: data, decoded: document)
+        var found = FieldCheck.unknownFields(in: data)
         found += document.problems()
         if !found.isEmpty { throw DocumentError(source: source, problems: found) }
         return document
-    }
-
-    /// Fields of the input that the document does not have (a misspelt `appreciaton` would
-    /// otherwise vanish from the livret without a word). Found by comparing the input with the
-    /// document encoded again: a key the encoding lacks was not read. Null values are allowed.
-    static func unknownFields(in data: Data, decoded document: LivretDocument) -> [DocumentError.Problem] {
-        guard let input = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-              let known = try? JSONSerialization.jsonObject(with: document.encoded())
-        else { return [] }
-        var problems: [DocumentError.Problem] = []
-        func walk(_ input: Any, _ known: Any, _ path: String) {
-            if let object = input as? [String: Any], let knownObject = known as? [String: Any] {
-                for key in object.keys.sorted() {
-                    let field = path.isEmpty ? key : "\(path).\(key)"
-                    guard let value = object[key], !(value is NSNull) else { continue }
-                    if let knownValue = knownObject[key] {
-                        walk(value, knownValue, field)
-                    } else {
-                        problems.append(.init(field: field, message: "is not a field of the livret document (misspelt?)"))
-                    }
-                }
-            } else if let array = input as? [Any], let knownArray = known as? [Any], array.count == knownArray.count {
-                for (index, (value, knownValue)) in zip(array, knownArray).enumerated() { walk(value, knownValue, "\(path)[\(index)]") }
-            }
-        }
-        walk(input, known, "")
-        return problems
     }
 
     /// The canonical JSON form: sorted keys, two-space indentation, a final newline. Same value, same bytes.
