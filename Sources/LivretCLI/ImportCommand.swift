@@ -11,6 +11,8 @@ struct ImportCommand: AsyncParsableCommand {
             Writes DATASET_DIR/<INE>.json for every pupil and DATASET_DIR/import-report.json, all or \
             nothing: on any error nothing is written (exit 1) and every error is listed on standard error \
             as file:line:column: field: message. Warnings are printed too and kept in the report.
+            An existing DATASET_DIR is replaced only when it is empty or a livret dataset (import-report.json \
+            and *.json files only); any other directory is refused (exit 1, nothing touched) unless --force.
             The nomenclature is found with --nomenclature, then $LIVRET_NOMENCLATURE, then a \
             Nomenclature/ directory beside the executable, in the current directory or in the repository; \
             Import_MEF.xml beside it gives the language names.
@@ -28,8 +30,11 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "LSL nomenclature (lsl-nomenclatures.xml).")
     var nomenclature: String?
 
-    @Option(help: "The dataset directory to write (replaced atomically).")
+    @Option(help: "The dataset directory to write (replaced atomically). An existing directory that is not a livret dataset is refused.")
     var into: String
+
+    @Flag(help: "Replace --into even when it is a directory that is not a livret dataset (everything in it is deleted).")
+    var force = false
 
     @Option(help: "Largest input file accepted, in bytes (default 256 MB).")
     var maxSize: Int = 256 * 1024 * 1024
@@ -38,8 +43,14 @@ struct ImportCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
+        let directory = URL(fileURLWithPath: into).standardizedFileURL
+        // Only a dataset is replaced: refused before anything is read or touched.
+        if !force, let refusal = DatasetDirectory.replacementRefusal(directory) {
+            printError("livret: --into \(refusal)")
+            throw ExitCode(LivretExit.refused)
+        }
         // A dataset left aside by an interrupted import is put back first.
-        try? DatasetDirectory.recover(URL(fileURLWithPath: into))
+        try? DatasetDirectory.recover(directory)
         guard let nomenclatureURL = NomenclatureLocator.locate(nomenclature) else {
             printError("livret: no nomenclature found: give --nomenclature FILE or set LIVRET_NOMENCLATURE")
             throw ExitCode(LivretExit.usage)
@@ -91,9 +102,11 @@ struct ImportCommand: AsyncParsableCommand {
         if !quiet { result.report.warnings.forEach { printError($0.description) } }
         var files = result.documents.map { (name: $0.fileName, data: $0.data) }
         files.append((name: "import-report.json", data: result.report.encoded()))
-        let directory = URL(fileURLWithPath: into)
         do {
-            try DatasetDirectory.write(files, to: directory)
+            try DatasetDirectory.write(files, to: directory, force: force)
+        } catch let refusal as DatasetDirectory.NotADataset {
+            printError("livret: --into \(refusal)")
+            throw ExitCode(LivretExit.refused)
         } catch {
             printError("livret: cannot write \(into): \(describeIOError(error))")
             throw ExitCode(LivretExit.io)

@@ -27,6 +27,8 @@ struct DocumentBuilder {
         var scolarite: Int
         var evaluation: Int
         var key: GroupKey
+        /// The group as messages name it: `division 1A`, `groupe 1GMATHS`, `enseignants …` (no value of its block).
+        var label: String
         var line: Int
     }
 
@@ -58,7 +60,11 @@ struct DocumentBuilder {
         if let uai = lsl.etablissement, let problem = Identifiers.uaiProblem(uai) {
             error(lslFile, lsl.etablissementLine, "<etablissement>", problem)
         } else if let uai = lsl.etablissement, uai != profile.uai {
-            warning(lslFile, lsl.etablissementLine, "<etablissement>", "UAI \(uai) is not the profile's UAI \(profile.uai)")
+            error(lslFile, lsl.etablissementLine, "<etablissement>", "UAI \(uai) is not the UAI \(profile.uai) of the établissement profile")
+        }
+        // (A UAJ with a bad check letter is reported by the reader.)
+        if let uai = siecle.uai, Identifiers.uaiProblem(uai) == nil, uai != profile.uai {
+            error(siecleFile, siecle.uaiLine, "<UAJ>", "UAI \(uai) is not the UAI \(profile.uai) of the établissement profile")
         }
         var siecleById: [String: SiecleExport.Eleve] = [:]
         var seenINE: [String: String] = [:]
@@ -129,6 +135,16 @@ struct DocumentBuilder {
             for group in siecle.groups(of: identity.eleveId) { members[group, default: []].append(identity.eleveId) }
         }
         let assignment = GroupAssignment(members: members, courses: currentCourses)
+        // The line of each `<evaluation>`, for messages about its group block.
+        var evaluationLines: [String: Int] = [:]
+        for eleve in lsl.eleves {
+            for scolarite in eleve.scolarites {
+                for evaluation in scolarite.evaluations {
+                    let key = "\(eleve.id) \(scolarite.annee) \(evaluation.codeMatiere) \(evaluation.modalite.rawValue)"
+                    if evaluationLines[key] == nil { evaluationLines[key] = evaluation.line }
+                }
+            }
+        }
         for (d, document) in documents.enumerated() {
             let eleveId = document.eleve.eleveId ?? ""
             let identity = siecleById[eleveId]
@@ -144,15 +160,19 @@ struct DocumentBuilder {
                         scope = "division \(division)"
                     } else {
                         scope = "enseignants " + evaluation.enseignants.map(\.displayName).joined(separator: ", ")
+                        // A past year's cross-division group is also told apart by its block; the block's
+                        // values stay out of every message (`label`).
                         if let block = evaluation.groupe {
                             scope += " | \(block.effectif) \(block.moyenne?.description ?? "-") \(block.repartition.map { "\($0.moinsDeHuit) \($0.huitADouze) \($0.douzeEtPlus)" } ?? "-")"
                         }
                     }
                     _ = identity
+                    let label = scope.prefix { $0 != "|" }.trimmingCharacters(in: .whitespaces)
                     memberships.append(Membership(
                         document: d, scolarite: s, evaluation: e,
                         key: GroupKey(annee: scolarite.anneeScolaire, scope: scope, codeMatiere: evaluation.codeMatiere, modalite: evaluation.modalite.rawValue),
-                        line: lines[d]))
+                        label: label,
+                        line: evaluationLines["\(eleveId) \(scolarite.anneeScolaire) \(evaluation.codeMatiere) \(evaluation.modalite.rawValue)"] ?? lines[d]))
                 }
             }
         }
@@ -373,6 +393,10 @@ struct DocumentBuilder {
     // MARK: - Group blocks
 
     /// Recomputes the block of every teaching group: fills the missing ones, reports a disagreement.
+    ///
+    /// A disagreement is reported once per group, naming the group and which fields disagree, never
+    /// their values (for a small group the average and the shares reveal the pupils' marks), and no
+    /// pupil (it concerns the group).
     private mutating func checkGroups(_ documents: inout [LivretDocument], memberships: [Membership]) {
         var groups: [GroupKey: [Membership]] = [:]
         for membership in memberships { groups[membership.key, default: []].append(membership) }
@@ -380,7 +404,8 @@ struct DocumentBuilder {
             let group = groups[key]!
             let evaluations = group.map { documents[$0.document].scolarites[$0.scolarite].evaluations[$0.evaluation] }
             let computed = Statistics.groupBlock(effectif: group.count, annualAverages: evaluations.map(\.moyenneAnnuelle))
-            var reported = Set<GroupBlock>()
+            var disagreeing = Set<Field>()
+            var firstLine: Int?
             for (membership, evaluation) in zip(group, evaluations) {
                 guard let imported = evaluation.groupe else {
                     var block = computed
@@ -391,18 +416,29 @@ struct DocumentBuilder {
                 }
                 counts.groupBlocksImported += 1
                 counts.groupBlocksChecked += 1
-                if Self.agrees(imported, computed, numeric: evaluation.evaluationChiffree) || reported.contains(imported) { continue }
-                reported.insert(imported)
-                warning(lsl.fileName, membership.line, "<structure>",
-                        "group \(key): the imported block (\(Self.describe(imported))) disagrees with the block recomputed from the \(group.count) pupils of the group (\(Self.describe(computed)))",
-                        eleve: documents[membership.document].eleve.ine)
+                let fields = Self.disagreements(imported, computed, numeric: evaluation.evaluationChiffree)
+                if !fields.isEmpty && firstLine == nil { firstLine = membership.line }
+                disagreeing.formUnion(fields)
             }
+            guard let firstLine, let label = group.first?.label else { continue }
+            let names = Field.allCases.filter(disagreeing.contains).map(\.rawValue).joined(separator: ", ")
+            warning(lsl.fileName, firstLine, "<structure>",
+                    "group block of \(label), année \(key.annee)-\(key.annee + 1), matière \(key.codeMatiere), modalité \(key.modalite): "
+                        + "the imported block disagrees with the one recomputed from the pupils of the group (\(names))")
         }
     }
 
-    private static func agrees(_ a: GroupBlock, _ b: GroupBlock, numeric: Bool) -> Bool {
-        guard a.effectif == b.effectif else { return false }
-        guard numeric else { return true }
+    /// The fields of a group block, as messages name them.
+    private enum Field: String, CaseIterable, Hashable {
+        case effectif, moyenne
+        case repartition = "répartition"
+    }
+
+    /// The fields of `a` that disagree with `b` (a hundredth of tolerance on the numbers).
+    private static func disagreements(_ a: GroupBlock, _ b: GroupBlock, numeric: Bool) -> Set<Field> {
+        var fields = Set<Field>()
+        if a.effectif != b.effectif { fields.insert(.effectif) }
+        guard numeric else { return fields }
         func close(_ x: Decimal2?, _ y: Decimal2?) -> Bool {
             switch (x, y) {
             case (nil, nil): true
@@ -410,14 +446,9 @@ struct DocumentBuilder {
             default: false
             }
         }
-        return close(a.moyenne, b.moyenne) && close(a.repartition?.moinsDeHuit, b.repartition?.moinsDeHuit)
-            && close(a.repartition?.huitADouze, b.repartition?.huitADouze) && close(a.repartition?.douzeEtPlus, b.repartition?.douzeEtPlus)
-    }
-
-    private static func describe(_ block: GroupBlock) -> String {
-        var text = "effectif \(block.effectif)"
-        if let moyenne = block.moyenne { text += ", moyenne \(moyenne)" }
-        if let r = block.repartition { text += ", < 8: \(r.moinsDeHuit) %, 8–12: \(r.huitADouze) %, ≥ 12: \(r.douzeEtPlus) %" }
-        return text
+        if !close(a.moyenne, b.moyenne) { fields.insert(.moyenne) }
+        if !(close(a.repartition?.moinsDeHuit, b.repartition?.moinsDeHuit) && close(a.repartition?.huitADouze, b.repartition?.huitADouze)
+            && close(a.repartition?.douzeEtPlus, b.repartition?.douzeEtPlus)) { fields.insert(.repartition) }
+        return fields
     }
 }

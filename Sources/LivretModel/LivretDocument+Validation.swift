@@ -43,9 +43,9 @@ extension LivretDocument {
             for (name, share) in shares {
                 guard let share else { continue }
                 total += share.hundredths
-                if !(0...10_000).contains(share.hundredths) { report("avisExamen.serie.\(name)", "\(share) is outside 0–100") }
+                if !(0...10_000).contains(share.hundredths) { report("avisExamen.serie.\(name)", "share outside 0–100") }
             }
-            if abs(total - 10_000) > 1 { report("avisExamen.serie", "shares sum to \(Decimal2(hundredths: total)), not 100") }
+            if abs(total - 10_000) > 1 { report("avisExamen.serie", "the sum of the shares is not 100") }
         }
         if let visaChefEtablissement { Self.check(visaChefEtablissement, at: "visaChefEtablissement", report) }
         return found
@@ -71,7 +71,7 @@ extension LivretDocument {
             }
             if !numbers.insert(periode.numero).inserted { report("\(base).periodes[\(p)].numero", "period \(periode.numero) appears twice") }
             if let mark = periode.moyenne, !(0...2000).contains(mark.hundredths) {
-                report("\(base).periodes[\(p)].moyenne", "\(mark.french) is outside 0–20")
+                report("\(base).periodes[\(p)].moyenne", "mark outside 0–20")
             }
         }
         if !evaluation.evaluationChiffree && evaluation.periodes.contains(where: { $0.moyenne != nil }) {
@@ -80,15 +80,15 @@ extension LivretDocument {
         if let groupe = evaluation.groupe {
             if groupe.effectif < 0 { report("\(base).groupe.effectif", "\(groupe.effectif) is negative") }
             if let moyenne = groupe.moyenne, !(0...2000).contains(moyenne.hundredths) {
-                report("\(base).groupe.moyenne", "\(moyenne.french) is outside 0–20")
+                report("\(base).groupe.moyenne", "average outside 0–20")
             }
             if let r = groupe.repartition {
                 for (name, share) in [("moinsDeHuit", r.moinsDeHuit), ("huitADouze", r.huitADouze), ("douzeEtPlus", r.douzeEtPlus)]
                 where !(0...10_000).contains(share.hundredths) {
-                    report("\(base).groupe.repartition.\(name)", "\(share.french) is outside 0–100")
+                    report("\(base).groupe.repartition.\(name)", "share outside 0–100")
                 }
                 if abs(r.total.hundredths - 10_000) > 1 {
-                    report("\(base).groupe.repartition", "shares sum to \(r.total.french), not 100 (± 0,01)")
+                    report("\(base).groupe.repartition", "the sum of the shares is not 100 (± 0,01)")
                 }
             }
         }

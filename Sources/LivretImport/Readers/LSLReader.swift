@@ -54,7 +54,7 @@ public enum LSLReader {
                             ("repar-moins-huit", \.moinsDeHuit), ("repar-huit-douze", \.huitADouze), ("repar-plus-douze", \.douzeEtPlus)]
                         if let text = structure.attribute("moyenne"), let value = Decimal2(parsing: text.trimmingSpaces) {
                             if !(0...2000).contains(value.hundredths) {
-                                issue(structure, "structure@moyenne", "group average \(value) is outside 0–20 (matière \(code))", eleve: who)
+                                issue(structure, "structure@moyenne", "group average outside 0–20 (matière \(code))", eleve: who)
                             }
                             block.moyenne = value
                         }
@@ -63,14 +63,14 @@ public enum LSLReader {
                         for (name, path) in shares {
                             guard let text = structure.attribute(name), let value = Decimal2(parsing: text.trimmingSpaces) else { continue }
                             if !(0...10_000).contains(value.hundredths) {
-                                issue(structure, "structure@\(name)", "percentage \(value) is outside 0–100 (matière \(code))", eleve: who)
+                                issue(structure, "structure@\(name)", "percentage outside 0–100 (matière \(code))", eleve: who)
                             }
                             block[keyPath: path] = value
                             total += value.hundredths
                             count += 1
                         }
                         if count > 0 && abs(total - 10_000) > 1 {
-                            issue(structure, "structure@repar-*", "percentages sum to \(Decimal2(hundredths: total)), not 100 ± 0.01 (matière \(code))", eleve: who)
+                            issue(structure, "structure@repar-*", "the sum of the percentages is not 100 ± 0.01 (matière \(code))", eleve: who)
                         }
                         evaluation.structure = block
                     }
@@ -81,7 +81,7 @@ public enum LSLReader {
                             evaluation.periodes.append((numero, nil))
                         } else {
                             if !(0...2000).contains(value.hundredths) {
-                                issue(periode, "periode@moyenne", "mark \(value) is outside 0–20 (-1 = non noté; matière \(code), période \(numero))", eleve: who)
+                                issue(periode, "periode@moyenne", "mark outside 0–20 (-1 = non noté; matière \(code), période \(numero))", eleve: who)
                             }
                             evaluation.periodes.append((numero, value))
                         }

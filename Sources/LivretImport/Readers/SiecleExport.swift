@@ -31,7 +31,9 @@ public struct SiecleExport: Sendable {
     }
 
     public var fileName: String
+    /// `<PARAMETRES><UAJ>`: the établissement the export comes from.
     public var uai: String?
+    public var uaiLine: Int = 1
     public var anneeScolaire: Int?
     /// `YYYY-MM-DD`.
     public var dateExport: String?

@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 
 /// Reads a SIECLE BEE `ElevesSansAdresses.xml` (root `BEE_ELEVES`; ISO-8859-15 or UTF-8 as declared,
 /// upper-case tags, values padded with spaces).
@@ -17,6 +18,10 @@ public enum SiecleReader {
         let parametres = root.child("PARAMETRES")
         var export = SiecleExport(fileName: fileName, uai: parametres?.value("UAJ"), anneeScolaire: nil, dateExport: nil,
                                   eleves: [], structures: [:], options: [:])
+        if let uaj = parametres?.child("UAJ") {
+            export.uaiLine = uaj.line
+            if let uai = export.uai, let problem = Identifiers.uaiProblem(uai) { issue(uaj, "<UAJ>", problem) }
+        }
         if let annee = parametres?.child("ANNEE_SCOLAIRE") {
             if let year = Int(annee.text?.trimmingSpaces ?? ""), (2000...9999).contains(year) { export.anneeScolaire = year }
             else { issue(annee, "<ANNEE_SCOLAIRE>", "'\(annee.text?.trimmingSpaces ?? "")' is not a school year") }

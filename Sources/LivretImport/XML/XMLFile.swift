@@ -23,6 +23,10 @@ final class XMLFile {
             withUnsafeMutableBytes(of: &error.message) { buffer in
                 for (index, byte) in "the file is empty".utf8.enumerated() { buffer[index] = byte }
             }
+        } else if let mismatch = XMLFile.singleByteDeclarationOverUTF8(data) {
+            throw ImportIssue(
+                .error, file: fileName, line: mismatch.line, column: mismatch.column,
+                message: "declared \(mismatch.declared) but the bytes are UTF-8")
         } else {
             parsed = data.withUnsafeBytes { buffer in
                 cxml_parse(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), buffer.count, fileName, &error)
@@ -89,12 +93,21 @@ final class XMLFile {
         var issues = sink.found.map { found in
             let column = found.column > 0 ? found.column : source.column(line: found.line, element: XMLFile.elementName(in: found.message))
             return ImportIssue(.error, file: fileName, line: found.line > 0 ? found.line : nil, column: column,
-                               message: "not valid against the LSL import schema: " + found.message)
+                               message: "not valid against the LSL import schema: " + XMLFile.withoutValues(found.message))
         }
         if status < 0 && issues.isEmpty {
             issues.append(ImportIssue(.error, file: fileName, message: "the schema check could not run (internal error)"))
         }
         return issues
+    }
+
+    /// libxml2's schema message without the value it quotes (a mark, an appreciation): the element,
+    /// the attribute and the rule stay. `The value '25.505' has more fractional digits…` →
+    /// `The value has more fractional digits…`; `'abc' is not a valid value of…` → `the value is not a valid value of…`.
+    static func withoutValues(_ message: String) -> String {
+        message
+            .replacing(/The value '.*?' (?=is |has |must )/.dotMatchesNewlines(), with: "The value ")
+            .replacing(/: '.*?' (?=is not a valid value)/.dotMatchesNewlines(), with: ": the value ")
     }
 
     /// `Element 'periode', attribute 'moyenne': …` → `periode`.
@@ -105,6 +118,47 @@ final class XMLFile {
         var name = String(rest[..<end])
         if let brace = name.lastIndex(of: "}") { name = String(name[name.index(after: brace)...]) }
         return name
+    }
+
+    /// The `encoding` of the XML declaration (`<?xml … encoding="…"?>` at the very start, after an
+    /// optional UTF-8 byte order mark), or nil when there is no declaration or it names none.
+    static func declaredEncoding(_ data: Data) -> String? {
+        var bytes = [UInt8](data.prefix(512))
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard bytes.starts(with: Array("<?xml".utf8)),
+              let end = bytes.indices.first(where: { bytes[$0] == UInt8(ascii: "?") && $0 + 1 < bytes.count && bytes[$0 + 1] == UInt8(ascii: ">") })
+        else { return nil }
+        let declaration = bytes[5..<end]
+        guard declaration.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let text = String(decoding: declaration, as: UTF8.self)
+        guard let match = text.firstMatch(of: /[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)')/) else { return nil }
+        return String(match.output.1 ?? match.output.2 ?? "")
+    }
+
+    /// True for the single-byte encodings a SIECLE export may declare (ISO-8859-x, windows-125x, latin1…).
+    static func isSingleByteEncoding(_ name: String) -> Bool {
+        let folded = name.lowercased().filter { $0 != "-" && $0 != "_" && $0 != " " }
+        return ["iso8859", "windows125", "cp125", "latin", "l1", "l9", "ibm8", "cp8", "koi8", "macintosh", "macroman"]
+            .contains { folded.hasPrefix($0) }
+            || folded == "isolatin1"
+    }
+
+    /// When the declaration names a single-byte encoding but the bytes are entirely valid UTF-8 with at
+    /// least one multi-byte sequence (a file re-saved as UTF-8 that kept its declaration): where the
+    /// first multi-byte sequence is (1-based line, byte column).
+    static func singleByteDeclarationOverUTF8(_ data: Data) -> (declared: String, line: Int, column: Int)? {
+        guard let declared = declaredEncoding(data), isSingleByteEncoding(declared) else { return nil }
+        return data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> (declared: String, line: Int, column: Int)? in
+            guard let first = bytes.firstIndex(where: { $0 >= 0x80 }) else { return nil }
+            guard String(validating: bytes, as: UTF8.self) != nil else { return nil }
+            var line = 1
+            var lineStart = 0
+            for index in 0..<first where bytes[index] == 0x0A {
+                line += 1
+                lineStart = index + 1
+            }
+            return (declared, line, first - lineStart + 1)
+        }
     }
 
     /// libxml2's wording, with a hint where a person would need one.
