@@ -24,7 +24,7 @@ extension Archive {
     public func export(ine: String, to destination: URL) throws -> String {
         try Self.checkINE(ine)
         let id = Self.objectID(ine: ine)
-        let relative = objectPath(id: id)
+        let relative = try objectPath(id: id)
         let lock = try lockObject(objectPath: relative, exclusive: false)
         defer { lock.unlock() }
         guard let inventory = try readInventory(objectPath: relative) else {
@@ -113,7 +113,7 @@ extension Archive {
             throw ArchiveError.refused("\(sourcePath) is not a valid OCFL object:\n\(errors)")
         }
         let id = incoming.id
-        let relative = objectPath(id: id)
+        let relative = try objectPath(id: id)
         let object = rootPath + "/" + relative
         let lock = try lockObject(objectPath: relative, exclusive: true)
         defer { lock.unlock() }

@@ -43,7 +43,11 @@ public final class Archive: Sendable {
     let locksPath: String
     let indexPath: String
     let logger: Logger
-    let layout = StorageLayout()
+    /// The root's own layout (its 0003 `config.json`); the default settings when unusable.
+    let layout: StorageLayout
+    /// Why the root's layout cannot be used (not 0003, or a configuration we cannot compute):
+    /// every access by id is then refused rather than made at a wrong path.
+    let layoutError: ArchiveError?
     let index: ArchiveIndex
 
     /// Opens (creating if needed) the archive at `home`, recovers unfinished transactions, and
@@ -59,7 +63,15 @@ public final class Archive: Sendable {
         try FileSystem.makeDirectories(base.split(separator: "/").map(String.init), under: "")
         try FileSystem.makeDirectory(workPath)
         try FileSystem.makeDirectory(locksPath)
-        try Self.initializeRoot(rootPath, layout: layout, locksPath: locksPath)
+        try Self.initializeRoot(rootPath, layout: StorageLayout(), locksPath: locksPath)
+        do {
+            layout = try StorageLayout.read(root: rootPath)
+            layoutError = nil
+        } catch let error as ArchiveError {
+            layout = StorageLayout()
+            layoutError = error
+            logger.warning("archive.layout.unsupported", metadata: ["error": "\(error)"])
+        }
         let indexExisted = FileSystem.exists(indexPath)
         index = try ArchiveIndex(path: indexPath)
         try recoverPendingTransactions()
@@ -95,8 +107,12 @@ public final class Archive: Sendable {
 
     // MARK: paths and locks
 
-    /// The object root of `id`, relative to the storage root.
-    public func objectPath(id: String) -> String { layout.path(for: id) }
+    /// The object root of `id`, relative to the storage root, by the root's own layout. Throws
+    /// `.refused` when that layout is not one this implementation supports.
+    public func objectPath(id: String) throws -> String {
+        if let layoutError { throw layoutError }
+        return layout.path(for: id)
+    }
 
     func lockName(objectPath: String) -> String { Digests.sha256(Data(objectPath.utf8)) }
 
@@ -148,7 +164,7 @@ public final class Archive: Sendable {
             }
         }
         let id = Self.objectID(ine: ine)
-        let relative = objectPath(id: id)
+        let relative = try objectPath(id: id)
         let objectFull = rootPath + "/" + relative
         let lock = try lockObject(objectPath: relative, exclusive: true)
         defer { lock.unlock() }
