@@ -9,7 +9,7 @@ import Logging
 /// The archive home holds, side by side on one file system:
 /// - `ocfl-root/`    the storage root (nothing in it that is not OCFL),
 /// - `work/`         staging of versions being written (same file system: renames are atomic),
-/// - `index.sqlite`  the SQLite index (a cache; rebuilt from `ocfl-root/` when missing),
+/// - `index.sqlite`  the SQLite index (a cache; rebuilt from `ocfl-root/` when missing or damaged),
 /// - `locks/`        one `flock` file per object.
 ///
 /// **Writing.** `put` stages the new version in `work/`, fsyncs every file and directory, then
@@ -48,11 +48,16 @@ public final class Archive: Sendable {
     /// Why the root's layout cannot be used (not 0003, or a configuration we cannot compute):
     /// every access by id is then refused rather than made at a wrong path.
     let layoutError: ArchiveError?
-    let index: ArchiveIndex
+    let indexHolder: IndexHolder
+    var index: ArchiveIndex {
+        get throws { try indexHolder.index() }
+    }
 
     /// Opens (creating if needed) the archive at `home`, recovers unfinished transactions, and
-    /// rebuilds the index if it is missing or incomplete.
-    public init(home: URL, logger: Logger = Logger(label: "livret.archive")) throws {
+    /// rebuilds the index if it is missing, incomplete or damaged (a damaged index is set aside as
+    /// `index.sqlite.corrupt-<UTC time>`). With `recreateIndex`, the index is deleted unread and
+    /// rebuilt from the storage root.
+    public init(home: URL, logger: Logger = Logger(label: "livret.archive"), recreateIndex: Bool = false) throws {
         self.home = home
         let base = home.standardizedFileURL.path
         rootPath = base + "/ocfl-root"
@@ -72,8 +77,9 @@ public final class Archive: Sendable {
             layoutError = error
             logger.warning("archive.layout.unsupported", metadata: ["error": "\(error)"])
         }
+        if recreateIndex { try Self.removeIndexFiles(indexPath, locksPath: locksPath) }
         let indexExisted = FileSystem.exists(indexPath)
-        index = try ArchiveIndex(path: indexPath)
+        indexHolder = IndexHolder(index: try ArchiveIndex.openRepairing(path: indexPath, locksPath: locksPath, logger: logger))
         try recoverPendingTransactions()
         if try !indexExisted || !index.isComplete() {
             try rebuildIndexIfIncomplete()
