@@ -23,7 +23,7 @@ extension Archive {
 
     /// Same as `get(ine:…)` for any object id in the storage root.
     public func get(objectID id: String, logicalPath: String, version: String? = nil) throws -> Data {
-        let relative = objectPath(id: id)
+        let relative = try objectPath(id: id)
         guard let inventory = try readInventory(objectPath: relative) else {
             throw ArchiveError.notFound("no object \(id) in \(rootPath)")
         }
@@ -61,7 +61,7 @@ extension Archive {
     public func inventory(ine: String) throws -> OCFLInventory {
         try Self.checkINE(ine)
         let id = Self.objectID(ine: ine)
-        guard let inventory = try readInventory(objectPath: objectPath(id: id)) else {
+        guard let inventory = try readInventory(objectPath: try objectPath(id: id)) else {
             throw ArchiveError.notFound("no object \(id) in \(rootPath)")
         }
         return inventory

@@ -208,12 +208,30 @@ extension Archive {
         return result
     }
 
-    /// Rebuilds the index from the storage root alone; returns the number of objects indexed.
+    /// Rebuilds the index from the storage root alone, never reading the old one: its files are
+    /// deleted and a new index is created. Returns the number of objects indexed.
     @discardableResult
     public func reindex() throws -> Int {
         guard let lock = try FileLock(path: locksPath + "/index.lock", exclusive: true) else { return 0 }
         defer { lock.unlock() }
+        try indexHolder.replace {
+            try Self.deleteIndexFiles(indexPath)
+            return try ArchiveIndex.create(path: indexPath)
+        }
         return try rebuildIndex()
+    }
+
+    /// Deletes the index and its companion files (under the index lock).
+    static func removeIndexFiles(_ indexPath: String, locksPath: String) throws {
+        guard let lock = try FileLock(path: locksPath + "/index.lock", exclusive: true) else { return }
+        defer { lock.unlock() }
+        try deleteIndexFiles(indexPath)
+    }
+
+    private static func deleteIndexFiles(_ indexPath: String) throws {
+        for file in ArchiveIndex.files(indexPath) where FileSystem.exists(file) {
+            if unlink(file) != 0 && errno != ENOENT { throw FileSystem.fail("unlink", file) }
+        }
     }
 
     func rebuildIndexIfIncomplete() throws {

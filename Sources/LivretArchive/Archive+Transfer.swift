@@ -24,7 +24,7 @@ extension Archive {
     public func export(ine: String, to destination: URL) throws -> String {
         try Self.checkINE(ine)
         let id = Self.objectID(ine: ine)
-        let relative = objectPath(id: id)
+        let relative = try objectPath(id: id)
         let lock = try lockObject(objectPath: relative, exclusive: false)
         defer { lock.unlock() }
         guard let inventory = try readInventory(objectPath: relative) else {
@@ -33,19 +33,37 @@ extension Archive {
         let object = rootPath + "/" + relative
         let output = destination.standardizedFileURL.path
         if output.hasSuffix(".tar") {
+            Self.removeStaleTemporaries(of: output)
             let temporary = output + ".tmp-\(getpid())"
             let components = relative.split(separator: "/")
-            try Self.runTar(["-cf", temporary, "--format=pax", "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
-                             "-C", rootPath + "/" + components.dropLast().joined(separator: "/"), String(components.last!)])
-            let fd = open(temporary, O_RDONLY | O_CLOEXEC)
-            if fd >= 0 { fsync(fd); close(fd) }
-            try FileSystem.rename(temporary, output)
+            do {
+                try Self.runTar(["-cf", temporary, "--format=pax", "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
+                                 "-C", rootPath + "/" + components.dropLast().joined(separator: "/"), String(components.last!)])
+                let fd = open(temporary, O_RDONLY | O_CLOEXEC)
+                if fd >= 0 { fsync(fd); close(fd) }
+                try FileSystem.rename(temporary, output)
+            } catch {
+                try? FileSystem.removeTree(temporary)
+                throw error
+            }
         } else {
             guard !FileSystem.exists(output) else { throw ArchiveError.invalidArgument("\(output) already exists") }
             try FileSystem.copyTree(object, to: output)
         }
         logger.info("archive.export", metadata: ["object.id": "\(id)", "object.head": "\(inventory.head)"])
         return inventory.head
+    }
+
+    /// Removes `<output>.tmp-<pid>` files left by exports whose process is gone (killed mid-way).
+    static func removeStaleTemporaries(of output: String) {
+        let directory = (output as NSString).deletingLastPathComponent
+        let prefix = (output as NSString).lastPathComponent + ".tmp-"
+        for name in (try? FileSystem.list(directory.isEmpty ? "." : directory)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid > 0 else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH {
+                try? FileSystem.removeTree(directory + "/" + name)
+            }
+        }
     }
 
     static func runTar(_ arguments: [String]) throws {
@@ -95,7 +113,7 @@ extension Archive {
             throw ArchiveError.refused("\(sourcePath) is not a valid OCFL object:\n\(errors)")
         }
         let id = incoming.id
-        let relative = objectPath(id: id)
+        let relative = try objectPath(id: id)
         let object = rootPath + "/" + relative
         let lock = try lockObject(objectPath: relative, exclusive: true)
         defer { lock.unlock() }

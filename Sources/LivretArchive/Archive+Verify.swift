@@ -6,7 +6,7 @@ extension Archive {
     /// shared lock so that a concurrent writer is never seen half-way.
     public func verify(objectID: String? = nil) throws -> RootValidationReport {
         if let objectID {
-            let relative = objectPath(id: objectID)
+            let relative = try objectPath(id: objectID)
             guard FileSystem.exists(rootPath + "/" + relative) else {
                 throw ArchiveError.notFound("no object \(objectID) in \(rootPath)")
             }

@@ -9,7 +9,7 @@ import Logging
 /// The archive home holds, side by side on one file system:
 /// - `ocfl-root/`    the storage root (nothing in it that is not OCFL),
 /// - `work/`         staging of versions being written (same file system: renames are atomic),
-/// - `index.sqlite`  the SQLite index (a cache; rebuilt from `ocfl-root/` when missing),
+/// - `index.sqlite`  the SQLite index (a cache; rebuilt from `ocfl-root/` when missing or damaged),
 /// - `locks/`        one `flock` file per object.
 ///
 /// **Writing.** `put` stages the new version in `work/`, fsyncs every file and directory, then
@@ -43,12 +43,21 @@ public final class Archive: Sendable {
     let locksPath: String
     let indexPath: String
     let logger: Logger
-    let layout = StorageLayout()
-    let index: ArchiveIndex
+    /// The root's own layout (its 0003 `config.json`); the default settings when unusable.
+    let layout: StorageLayout
+    /// Why the root's layout cannot be used (not 0003, or a configuration we cannot compute):
+    /// every access by id is then refused rather than made at a wrong path.
+    let layoutError: ArchiveError?
+    let indexHolder: IndexHolder
+    var index: ArchiveIndex {
+        get throws { try indexHolder.index() }
+    }
 
     /// Opens (creating if needed) the archive at `home`, recovers unfinished transactions, and
-    /// rebuilds the index if it is missing or incomplete.
-    public init(home: URL, logger: Logger = Logger(label: "livret.archive")) throws {
+    /// rebuilds the index if it is missing, incomplete or damaged (a damaged index is set aside as
+    /// `index.sqlite.corrupt-<UTC time>`). With `recreateIndex`, the index is deleted unread and
+    /// rebuilt from the storage root.
+    public init(home: URL, logger: Logger = Logger(label: "livret.archive"), recreateIndex: Bool = false) throws {
         self.home = home
         let base = home.standardizedFileURL.path
         rootPath = base + "/ocfl-root"
@@ -59,9 +68,18 @@ public final class Archive: Sendable {
         try FileSystem.makeDirectories(base.split(separator: "/").map(String.init), under: "")
         try FileSystem.makeDirectory(workPath)
         try FileSystem.makeDirectory(locksPath)
-        try Self.initializeRoot(rootPath, layout: layout, locksPath: locksPath)
+        try Self.initializeRoot(rootPath, layout: StorageLayout(), locksPath: locksPath)
+        do {
+            layout = try StorageLayout.read(root: rootPath)
+            layoutError = nil
+        } catch let error as ArchiveError {
+            layout = StorageLayout()
+            layoutError = error
+            logger.warning("archive.layout.unsupported", metadata: ["error": "\(error)"])
+        }
+        if recreateIndex { try Self.removeIndexFiles(indexPath, locksPath: locksPath) }
         let indexExisted = FileSystem.exists(indexPath)
-        index = try ArchiveIndex(path: indexPath)
+        indexHolder = IndexHolder(index: try ArchiveIndex.openRepairing(path: indexPath, locksPath: locksPath, logger: logger))
         try recoverPendingTransactions()
         if try !indexExisted || !index.isComplete() {
             try rebuildIndexIfIncomplete()
@@ -95,8 +113,12 @@ public final class Archive: Sendable {
 
     // MARK: paths and locks
 
-    /// The object root of `id`, relative to the storage root.
-    public func objectPath(id: String) -> String { layout.path(for: id) }
+    /// The object root of `id`, relative to the storage root, by the root's own layout. Throws
+    /// `.refused` when that layout is not one this implementation supports.
+    public func objectPath(id: String) throws -> String {
+        if let layoutError { throw layoutError }
+        return layout.path(for: id)
+    }
 
     func lockName(objectPath: String) -> String { Digests.sha256(Data(objectPath.utf8)) }
 
@@ -148,7 +170,7 @@ public final class Archive: Sendable {
             }
         }
         let id = Self.objectID(ine: ine)
-        let relative = objectPath(id: id)
+        let relative = try objectPath(id: id)
         let objectFull = rootPath + "/" + relative
         let lock = try lockObject(objectPath: relative, exclusive: true)
         defer { lock.unlock() }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 
 /// The SQLite index beside the storage root (GRDB, WAL): objects, versions, files with their
 /// digests, and the school years/divisions of each pupil. It is a cache of the storage root:
@@ -9,6 +10,28 @@ final class ArchiveIndex: Sendable {
     let pool: DatabasePool
     let path: String
 
+    /// The schema this code writes, kept in `PRAGMA user_version`. An index of any other version
+    /// (older, or from a later livret) is not used: it is set aside and rebuilt.
+    static let schemaVersion = 2
+
+    static let tables: [String: [String]] = [
+        "meta": ["key", "value"],
+        "object": ["id", "ine", "path", "head", "updated", "files"],
+        "version": ["objectId", "name", "number", "created", "userName", "userAddress", "message"],
+        "file": ["objectId", "version", "logicalPath", "digest", "contentPath"],
+        "scolarite": ["objectId", "year", "division"],
+    ]
+
+    /// Why an index file cannot be used and must be set aside: not a database, damaged pages
+    /// (`PRAGMA quick_check`), or another schema. Other failures (busy, I/O, permissions) are
+    /// `ArchiveError.index` and never cause an index to be set aside.
+    struct Unusable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Opens the index at `path` (creating it when missing), checking that it is a database
+    /// (`PRAGMA quick_check`) with this code's schema; throws `Unusable` when it is not,
+    /// `ArchiveError.index` when SQLite fails otherwise.
     init(path: String) throws {
         self.path = path
         var configuration = Configuration()
@@ -16,29 +39,115 @@ final class ArchiveIndex: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try pool.write { db in
-                try db.execute(sql: """
-                    CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                    CREATE TABLE IF NOT EXISTS object(
-                        id TEXT PRIMARY KEY, ine TEXT, path TEXT NOT NULL, head TEXT NOT NULL,
-                        updated TEXT NOT NULL, files TEXT NOT NULL);
-                    CREATE INDEX IF NOT EXISTS object_ine ON object(ine);
-                    CREATE TABLE IF NOT EXISTS version(
-                        objectId TEXT NOT NULL, name TEXT NOT NULL, number INTEGER NOT NULL, created TEXT NOT NULL,
-                        userName TEXT, userAddress TEXT, message TEXT, PRIMARY KEY(objectId, name));
-                    CREATE TABLE IF NOT EXISTS file(
-                        objectId TEXT NOT NULL, version TEXT NOT NULL, logicalPath TEXT NOT NULL,
-                        digest TEXT NOT NULL, contentPath TEXT NOT NULL, PRIMARY KEY(objectId, version, logicalPath));
-                    CREATE INDEX IF NOT EXISTS file_digest ON file(digest);
-                    CREATE TABLE IF NOT EXISTS scolarite(
-                        objectId TEXT NOT NULL, year TEXT NOT NULL, division TEXT, PRIMARY KEY(objectId, year));
-                    CREATE INDEX IF NOT EXISTS scolarite_division ON scolarite(division, year);
-                    """)
+        // Not a database at all: refused before SQLite opens it (and drops its -wal/-shm).
+        if let handle = FileHandle(forReadingAtPath: path) {
+            let header = (try? handle.read(upToCount: 16)) ?? Data()
+            try? handle.close()
+            if !header.isEmpty && header != Data("SQLite format 3\u{0}".utf8) {
+                throw Unusable(description: "\(path) is not an SQLite database (bad header)")
             }
+        }
+        var opened: DatabasePool?
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            opened = pool
+            try pool.writeWithoutTransaction { db in try db.inTransaction(.immediate) {
+                let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                guard check == ["ok"] else {
+                    throw Unusable(description: "\(path) fails PRAGMA quick_check: \(check.prefix(3).joined(separator: "; "))")
+                }
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                if version == 0 && objects == 0 {
+                    try Self.createSchema(db)
+                } else if version != Self.schemaVersion {
+                    throw Unusable(description: "\(path) has schema version \(version), not \(Self.schemaVersion)")
+                }
+                for (table, columns) in Self.tables {
+                    let present = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { row -> String in row["name"] })
+                    guard Set(columns).isSubset(of: present) else {
+                        throw Unusable(description: "\(path): table \(table) lacks columns \(Set(columns).subtracting(present).sorted())")
+                    }
+                }
+                return .commit
+            } }
+            self.pool = pool
         } catch {
+            try? opened?.close()
+            if error is Unusable || error is ArchiveError { throw error }
+            if let error = error as? DatabaseError, [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
+                throw Unusable(description: "cannot open \(path): \(error)")
+            }
             throw ArchiveError.index("cannot open \(path): \(error)")
+        }
+    }
+
+    /// Opens (creating) the index at `path`; every failure is an `ArchiveError.index`.
+    static func create(path: String) throws -> ArchiveIndex {
+        do {
+            return try ArchiveIndex(path: path)
+        } catch let error as Unusable {
+            throw ArchiveError.index(error.description)
+        }
+    }
+
+    private static func createSchema(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS object(
+                id TEXT PRIMARY KEY, ine TEXT, path TEXT NOT NULL, head TEXT NOT NULL,
+                updated TEXT NOT NULL, files TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS object_ine ON object(ine);
+            CREATE TABLE IF NOT EXISTS version(
+                objectId TEXT NOT NULL, name TEXT NOT NULL, number INTEGER NOT NULL, created TEXT NOT NULL,
+                userName TEXT, userAddress TEXT, message TEXT, PRIMARY KEY(objectId, name));
+            CREATE TABLE IF NOT EXISTS file(
+                objectId TEXT NOT NULL, version TEXT NOT NULL, logicalPath TEXT NOT NULL,
+                digest TEXT NOT NULL, contentPath TEXT NOT NULL, PRIMARY KEY(objectId, version, logicalPath));
+            CREATE INDEX IF NOT EXISTS file_digest ON file(digest);
+            CREATE TABLE IF NOT EXISTS scolarite(
+                objectId TEXT NOT NULL, year TEXT NOT NULL, division TEXT, PRIMARY KEY(objectId, year));
+            CREATE INDEX IF NOT EXISTS scolarite_division ON scolarite(division, year);
+            PRAGMA user_version = \(schemaVersion);
+            """)
+    }
+
+    /// The index file and SQLite's companions of it.
+    static func files(_ path: String) -> [String] { [path, path + "-wal", path + "-shm", path + "-journal"] }
+
+    /// Opens the index; when it cannot be used (not a database, damaged, another schema), sets it
+    /// aside as `<path>.corrupt-<UTC time>` (with its -wal/-shm), warns naming that file, and
+    /// creates an empty one (without the `complete` mark, so the caller rebuilds it).
+    static func openRepairing(path: String, locksPath: String, logger: Logger) throws -> ArchiveIndex {
+        do {
+            return try ArchiveIndex(path: path)
+        } catch is Unusable {
+            // set aside below, under the index lock
+        }
+        guard let lock = try FileLock(path: locksPath + "/index.lock", exclusive: true) else {
+            throw ArchiveError.index("cannot lock \(locksPath)/index.lock")
+        }
+        defer { lock.unlock() }
+        do {
+            return try ArchiveIndex(path: path)  // maybe set aside meanwhile by another process
+        } catch let error as Unusable {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+            var aside = path + ".corrupt-" + formatter.string(from: Date())
+            var suffix = 1
+            while FileSystem.exists(aside) {
+                suffix += 1
+                aside = path + ".corrupt-" + formatter.string(from: Date()) + "-\(suffix)"
+            }
+            for (file, moved) in zip(files(path), files(aside)) where FileSystem.exists(file) {
+                try FileSystem.rename(file, moved)
+            }
+            logger.warning(
+                "archive.index.corrupt: \(path) cannot be used (\(error)); set aside as \(aside), rebuilding it from the storage root",
+                metadata: ["index.path": "\(path)", "index.aside": "\(aside)"])
+            return try create(path: path)
         }
     }
 
@@ -141,5 +250,20 @@ final class ArchiveIndex: Sendable {
         } catch {
             throw ArchiveError.index("\(what) in \(path): \(error)")
         }
+    }
+}
+
+/// The index an `Archive` uses, replaced whole by `reindex()`.
+/// `@unchecked Sendable` is safe: the only stored state is read and replaced under `lock`.
+final class IndexHolder: @unchecked Sendable {
+    private var current: ArchiveIndex
+    private let lock = NSLock()
+
+    init(index: ArchiveIndex) { current = index }
+
+    func index() throws -> ArchiveIndex { lock.withLock { current } }
+
+    func replace(_ make: () throws -> ArchiveIndex) throws {
+        try lock.withLock { current = try make() }
     }
 }

@@ -131,18 +131,21 @@ public struct OCFLRootValidator: Sendable {
         }
     }
 
+    /// The 0003 layout of the root's configuration (defaults when absent), nil when it cannot be
+    /// computed, which is reported (E083 cannot then be checked).
     private static func readLayout0003(root: String, issue: (String, String, String) -> Void) -> StorageLayout? {
         let configPath = root + "/extensions/" + StorageLayout.extensionName + "/config.json"
-        var layout = StorageLayout()
-        guard FileSystem.exists(configPath) else { return layout }  // defaults
-        guard let data = try? FileSystem.readFile(configPath), let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard FileSystem.exists(configPath) else { return StorageLayout() }  // defaults
+        guard let data = try? FileSystem.readFile(configPath), (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) != nil else {
             issue("E071", configPath, "the layout configuration is not a JSON object")
             return nil
         }
-        if let algorithm = json["digestAlgorithm"] as? String, algorithm != "sha256" { return nil }  // not checked (E083 skipped)
-        if let size = json["tupleSize"] as? Int { layout.tupleSize = size }
-        if let count = json["numberOfTuples"] as? Int { layout.numberOfTuples = count }
-        return layout
+        do {
+            return try StorageLayout.parseConfig(data, source: configPath)
+        } catch {
+            issue("W016", configPath, "layout configuration not supported, object paths not checked (E083): \(error)")
+            return nil
+        }
     }
 }
 

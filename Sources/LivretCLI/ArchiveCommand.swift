@@ -11,7 +11,7 @@ struct ArchiveCommand: ParsableCommand {
         discussion: """
             The archive home is --archive PATH, else $LIVRET_ARCHIVE, else ./Archive (the repository's
             Archive/ when run from the repository root). It holds ocfl-root/ (the OCFL storage root),
-            work/ (staging), index.sqlite (a cache, rebuilt when missing) and locks/.
+            work/ (staging), index.sqlite (a cache, rebuilt when missing or damaged) and locks/.
             Each pupil is one OCFL object, id urn:lsl:ine:<INE>, files at <année>/livret.pdf and
             <année>/livret.json. Every command first finishes or rolls back writes interrupted by a crash.
             """,
@@ -42,9 +42,10 @@ struct ArchiveOptions: ParsableArguments {
         return logger
     }
 
-    /// Opens the archive (running recovery and rebuilding a missing index), mapping errors to exit codes.
-    func open() throws -> Archive {
-        try archiveCall { try Archive(home: home, logger: logger) }
+    /// Opens the archive (running recovery and rebuilding a missing or damaged index), mapping
+    /// errors to exit codes. With `recreateIndex`, the index is deleted unread and rebuilt.
+    func open(recreateIndex: Bool = false) throws -> Archive {
+        try archiveCall { try Archive(home: home, logger: logger, recreateIndex: recreateIndex) }
     }
 }
 

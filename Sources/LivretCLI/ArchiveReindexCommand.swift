@@ -8,8 +8,9 @@ struct ArchiveReindexCommand: ParsableCommand {
     @OptionGroup var options: ArchiveOptions
 
     func run() throws {
-        let archive = try options.open()
-        let count = try archiveCall { try archive.reindex() }
+        // The old index is deleted without being opened; opening the archive rebuilds it.
+        let archive = try options.open(recreateIndex: true)
+        let count = try archiveCall { try archive.list().count }
         print("reindexed \(count) object(s)")
     }
 }

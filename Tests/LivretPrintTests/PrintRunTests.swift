@@ -258,4 +258,21 @@ struct PrintRunTests {
         #expect(!FileManager.default.fileExists(atPath: file.path), "the first run's PDF would pass for this run's")
         #expect(!FileManager.default.fileExists(atPath: leftover.path), "a dead process's temporary file was left")
     }
+
+    @Test("--archive with a damaged index.sqlite: the index is set aside and rebuilt, the run archives")
+    func archivedDamagedIndex() throws {
+        let pupils = (1...2).map { Pupil(nom: "N\($0)", prenoms: "P", ine: Self.ine($0), division: "1A") }
+        let dataset = try Self.dataset(pupils)
+        let home = try TestSupport.temporaryDirectory("archive")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        try Data("garbage\n".utf8).write(to: home.appendingPathComponent("index.sqlite"))
+        let out = try TestSupport.temporaryDirectory("archived-damaged")
+        let result = try TestSupport.livret(["print-run", dataset.path, "--out", out.path, "--all", "--date", "2016-06-24", "--archive", home.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("index.sqlite.corrupt-"), "\(result.stderr)")
+        let counts = try Self.summary(out)["counts"] as! [String: Any]
+        #expect(counts["archivedNewVersions"] as? Int == 2)
+        let ls = try TestSupport.livret(["archive", "ls", "--archive", home.path])
+        #expect(ls.stdoutText.split(separator: "\n").count == 2, "\(ls.stdoutText)")
+    }
 }
