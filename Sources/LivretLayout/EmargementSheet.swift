@@ -29,16 +29,7 @@ public struct EmargementSheet: Sendable {
         ] + columnIDs.map { "col.\($0)" }
 
         public static func load(from url: URL) throws(LayoutError) -> Spec {
-            let data: Data
-            do { data = try Data(contentsOf: url) } catch { throw .resource("cannot read \(url.path)") }
-            let spec: Spec
-            do {
-                spec = try JSONDecoder().decode(Spec.self, from: data)
-            } catch let error as DecodingError {
-                throw .layoutFile(file: url.path, message: LayoutSpec.describe(error))
-            } catch {
-                throw .layoutFile(file: url.path, message: "\(error)")
-            }
+            let spec = try LayoutSpec.decodeFile(url, as: Spec.self)
             if let missing = requiredLabels.first(where: { spec.labels[$0] == nil }) {
                 throw .layoutFile(file: url.path, message: "labels.\(missing) is missing")
             }

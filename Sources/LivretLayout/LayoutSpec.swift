@@ -89,18 +89,22 @@ public struct LayoutSpec: Codable, Hashable, Sendable {
 
     /// Reads and checks a layout file.
     public static func load(from url: URL) throws(LayoutError) -> LayoutSpec {
+        let spec = try decodeFile(url, as: LayoutSpec.self)
+        try spec.check(file: url.path)
+        return spec
+    }
+
+    /// Decodes one of the layout folder's JSON files; errors name the file and the key.
+    static func decodeFile<T: Decodable>(_ url: URL, as type: T.Type) throws(LayoutError) -> T {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw .resource("cannot read the layout \(url.path)") }
-        let spec: LayoutSpec
+        do { data = try Data(contentsOf: url) } catch { throw .resource("cannot read \(url.path)") }
         do {
-            spec = try JSONDecoder().decode(LayoutSpec.self, from: data)
+            return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw .layoutFile(file: url.path, message: Self.describe(error))
+            throw .layoutFile(file: url.path, message: describe(error))
         } catch {
             throw .layoutFile(file: url.path, message: "\(error)")
         }
-        try spec.check(file: url.path)
-        return spec
     }
 
     func check(file: String) throws(LayoutError) {
