@@ -9,10 +9,10 @@ struct ArchiveCommand: ParsableCommand {
         commandName: "archive",
         abstract: "Keep every livret issued, every version, with proof of integrity (OCFL 1.1).",
         discussion: """
-            The archive home is --archive PATH, else $LIVRET_ARCHIVE, else ./Archive (the repository's
-            Archive/ when run from the repository root). It holds ocfl-root/ (the OCFL storage root),
-            work/ (staging), index.sqlite (a cache, rebuilt when missing or damaged) and locks/.
-            Each pupil is one OCFL object, id urn:lsl:ine:<INE>, files at <année>/livret.pdf and
+            The archive home is --archive PATH, else $LIVRET_ARCHIVE, else ./Archive (the repository's \
+            Archive/ when run from the repository root). It holds ocfl-root/ (the OCFL storage root), \
+            work/ (staging), index.sqlite (a cache, rebuilt when missing or damaged) and locks/. \
+            Each pupil is one OCFL object, id urn:lsl:ine:<INE>, files at <année>/livret.pdf and \
             <année>/livret.json. Every command first finishes or rolls back writes interrupted by a crash.
             """,
         subcommands: [

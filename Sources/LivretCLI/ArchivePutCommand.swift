@@ -7,8 +7,8 @@ struct ArchivePutCommand: ParsableCommand {
         commandName: "put",
         abstract: "Add or update files of a pupil's object as a new version.",
         discussion: """
-            Each --file is stored at the logical path of the --as at the same position
-            (e.g. --file out/x.pdf --as 2015-2016/livret.pdf). Files byte-identical to the head make no
+            Each --file is stored at the logical path of the --as at the same position \
+            (e.g. --file out/x.pdf --as 2015-2016/livret.pdf). Files byte-identical to the head make no \
             new version. Prints 'created vN <id>' or 'unchanged vN <id>'.
             """)
 

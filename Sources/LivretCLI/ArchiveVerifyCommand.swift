@@ -7,9 +7,10 @@ struct ArchiveVerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Re-hash every file and check every inventory (OCFL 1.1 validation).",
         discussion: """
-            Without option: the whole archive. --object ID: one object of the archive. --root PATH: any
+            Without option: the whole archive. --object ID: one object of the archive. --root PATH: any \
             OCFL storage root. --object-dir PATH: any single OCFL object directory.
-            Each problem is printed with its OCFL validation code (E… errors, W… warnings), the object,
+
+            Each problem is printed with its OCFL validation code (E… errors, W… warnings), the object, \
             and for damaged content the version and logical path. Exit 1 if any error.
             """)
 

@@ -10,8 +10,8 @@ public struct LivretCommand: AsyncParsableCommand {
         discussion: """
             Exit codes (every subcommand):
               0   success
-              1   the input was refused (invalid data, text that cannot fit, damaged archive…);
-                  nothing was written
+              1   the input was refused (invalid data, text that cannot fit,
+                  damaged archive…): nothing was written
               64  wrong usage (unknown option, missing argument)
               70  internal error (a bug: please report it)
               74  input/output error (a file could not be read or written)

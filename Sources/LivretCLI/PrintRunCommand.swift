@@ -11,23 +11,28 @@ struct PrintRunCommand: AsyncParsableCommand {
         abstract: "Print the livrets of whole classes: one PDF per class, one per pupil, a hand-over sheet.",
         discussion: """
             Writes into the output folder, for each division CODE:
-              CODE.pdf              every livret of the class, in the order of the class list
-                                    (names compared the French way: accents and case folded; spaces,
-                                    hyphens and apostrophes count as one separator, sorted before
-                                    letters); each livret starts on a recto (a blank page follows a
-                                    livret with an odd page count) unless --simplex
-              CODE/INE.pdf          one file per pupil (the same bytes as `livret render`)
-              CODE-emargement.pdf   the hand-over sheet: one row per pupil printed, with the page
-                                    count and the start of the SHA-256 of the pupil's PDF, and boxes
-                                    for the date and the signature of the responsable légal
-            and print-run.json: counts, every file with its SHA-256, every failure and its reason.
 
-            Every file is written under a temporary name and renamed when complete. A pupil whose
-            livret cannot be printed (text that cannot fit, invalid document) does not stop the
-            others: the run finishes, lists the failures, and exits 1.
+              CODE.pdf             every livret of the class, in class-list order
+              CODE/INE.pdf         one file per pupil (the same bytes as `render`)
+              CODE-emargement.pdf  the hand-over sheet
+              print-run.json       counts, files with SHA-256, failures
 
-            Exit codes: 0 every pupil printed; 1 some pupils failed, or --paper-only names INEs that
-            are not in the dataset, or the input was refused; 64 wrong usage; 74 I/O error.
+            Class-list order: names compared the French way, accents and case folded; \
+            spaces, hyphens and apostrophes count as one separator, sorted before letters. \
+            Each livret starts on a recto (a blank page follows a livret with an odd page \
+            count) unless --simplex.
+
+            The hand-over sheet has one row per pupil printed: the page count, the start of \
+            the SHA-256 of the pupil's PDF, and boxes for the date and the signature of the \
+            responsable légal.
+
+            Every file is written under a temporary name and renamed when complete. A pupil \
+            whose livret cannot be printed (text that cannot fit, invalid document) does not \
+            stop the others: the run finishes, lists the failures, and exits 1.
+
+            Exit codes: 0 every pupil printed; 1 some pupils failed, or --paper-only names \
+            INEs that are not in the dataset, or the input was refused; 64 wrong usage; \
+            74 I/O error.
             """)
 
     @Argument(help: ArgumentHelp("The dataset: a folder of canonical documents (INE.json), as `livret import` writes it.", valueName: "dataset-dir"))

@@ -8,13 +8,13 @@ struct RenderCommand: AsyncParsableCommand {
         commandName: "render",
         abstract: "Render one livret document (canonical JSON) to PDF.",
         discussion: """
-            The document is checked first (every problem is listed, each naming its field); the
-            PDF is written only when the whole livret could be laid out. A text that does not fit
-            its cell is set smaller down to the layout's minimum size; past that the livret is
-            refused with a message naming the pupil, the discipline and the overflow: no text is
+            The document is checked first (every problem is listed, each naming its field); the \
+            PDF is written only when the whole livret could be laid out. A text that does not fit \
+            its cell is set smaller down to the layout's minimum size; past that the livret is \
+            refused with a message naming the pupil, the discipline and the overflow: no text is \
             ever cut.
 
-            Exit codes: 0 written; 1 refused (invalid document, text that cannot fit, unknown
+            Exit codes: 0 written; 1 refused (invalid document, text that cannot fit, unknown \
             layout): no file written; 64 wrong usage; 74 a file could not be read or written.
             """)
 
