@@ -27,6 +27,9 @@ final class ArchiveIndex: Sendable {
     /// `ArchiveError.index` and never cause an index to be set aside.
     struct Unusable: Error, CustomStringConvertible {
         var description: String
+        /// A sound database written by another version of livret (another schema): nothing is
+        /// wrong with it, it is simply not this code's cache. Replaced without a warning.
+        var otherSchema = false
     }
 
     /// Opens the index at `path` (creating it when missing), checking that it is a database
@@ -61,12 +64,12 @@ final class ArchiveIndex: Sendable {
                 if version == 0 && objects == 0 {
                     try Self.createSchema(db)
                 } else if version != Self.schemaVersion {
-                    throw Unusable(description: "\(path) has schema version \(version), not \(Self.schemaVersion)")
+                    throw Unusable(description: "\(path) has schema version \(version), not \(Self.schemaVersion)", otherSchema: true)
                 }
                 for (table, columns) in Self.tables {
                     let present = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { row -> String in row["name"] })
                     guard Set(columns).isSubset(of: present) else {
-                        throw Unusable(description: "\(path): table \(table) lacks columns \(Set(columns).subtracting(present).sorted())")
+                        throw Unusable(description: "\(path): table \(table) lacks columns \(Set(columns).subtracting(present).sorted())", otherSchema: true)
                     }
                 }
                 return .commit
@@ -130,6 +133,11 @@ final class ArchiveIndex: Sendable {
         defer { lock.unlock() }
         do {
             return try ArchiveIndex(path: path)  // maybe set aside meanwhile by another process
+        } catch let error as Unusable where error.otherSchema {
+            // A cache of another schema: dropped and rebuilt, nothing to keep or to warn about.
+            for file in files(path) { try FileSystem.removeTree(file) }
+            logger.info("archive.index.rebuild: \(error); rebuilding it from the storage root", metadata: ["index.path": "\(path)"])
+            return try create(path: path)
         } catch let error as Unusable {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
