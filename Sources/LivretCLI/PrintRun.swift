@@ -276,6 +276,7 @@ struct PrintRun {
         try FileManager.default.createDirectory(at: pupilDirectory, withIntermediateDirectories: true)
         AtomicFile.removeStaleTemporaries(in: pupilDirectory)
         let typesetter = Typesetter(fonts: renderer.engines[renderer.defaultLayout]!.fonts)
+        let pdfFonts = try PDFFonts(files: renderer.fontFiles)  // this task's faces, for every file it writes
         var rows: [EmargementSheet.Row] = []
 
         let classURL = options.output.appendingPathComponent("\(fileCode).pdf")
@@ -296,7 +297,7 @@ struct PrintRun {
             subject: "Livrets de la division \(code)",
             creator: "livret \(LivretCommand.version)",
             creationDate: "\(entries.map(\.dateDocument).max() ?? options.date)T00:00:00Z")
-        let classWriter = try PDFWriter(fontFiles: renderer.fontFiles, metadata: classMetadata, output: classHandle)
+        let classWriter = try PDFWriter(fonts: pdfFonts, metadata: classMetadata, output: classHandle)
         var classPages = 0
 
         for entry in entries {
@@ -305,7 +306,7 @@ struct PrintRun {
                 let document = try LivretDocument.decode(try Data(contentsOf: entry.file), source: source)
                 let engine = try renderer.engine(for: document)
                 let pages = try engine.layout(document, typesetter: typesetter)
-                let pdf = try PDFWriter.render(pages, fontFiles: renderer.fontFiles, metadata: Renderer.metadata(document))
+                let pdf = try PDFWriter.render(pages, fonts: pdfFonts, metadata: Renderer.metadata(document))
                 let digest = Self.sha256(pdf)
                 let name = "\(Self.safeFileName(entry.ine)).pdf"
                 try AtomicFile.write(pdf, to: pupilDirectory.appendingPathComponent(name))
@@ -368,7 +369,7 @@ struct PrintRun {
             let header = EmargementSheet.Header(
                 etablissement: etab.nom, uai: etab.uai, division: code, anneeScolaire: first?.annees.last ?? "", date: options.date)
             let sheetPages = try sheet.layout(header: header, rows: rows)
-            let sheetPDF = try PDFWriter.render(sheetPages, fontFiles: renderer.fontFiles, metadata: PDFMetadata(
+            let sheetPDF = try PDFWriter.render(sheetPages, fonts: pdfFonts, metadata: PDFMetadata(
                 title: "Feuille d'émargement — classe \(code)", author: etab.nom, creator: "livret \(LivretCommand.version)",
                 creationDate: "\(options.date)T00:00:00Z"))
             let sheetName = "\(fileCode)-emargement.pdf"

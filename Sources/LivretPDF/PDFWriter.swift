@@ -42,14 +42,20 @@ public final class PDFWriter {
     private let surface: OpaquePointer     // cairo_surface_t *
     private let context: OpaquePointer     // cairo_t *
     private let sink: Unmanaged<ByteSink>
-    private var faces: [OpaquePointer] = []  // cairo_font_face_t *, by FontStyle.rawValue
+    private let fonts: PDFFonts
     private var finished = false
     public private(set) var pageCount = 0
 
     /// - Parameters:
     ///   - fonts: the faces to draw with, by style (the files the layout shaped with).
     ///   - output: a file handle to stream the bytes to, or nil to keep them in memory.
-    public init(fontFiles: [FontStyle: URL], metadata: PDFMetadata, output: FileHandle? = nil) throws(PDFError) {
+    public convenience init(fontFiles: [FontStyle: URL], metadata: PDFMetadata, output: FileHandle? = nil) throws(PDFError) {
+        try self.init(fonts: PDFFonts(files: fontFiles), metadata: metadata, output: output)
+    }
+
+    /// - Parameter fonts: faces shared by the writers of one thread (glyph metrics are then
+    ///   loaded once per task rather than once per file).
+    public init(fonts: PDFFonts, metadata: PDFMetadata, output: FileHandle? = nil) throws(PDFError) {
         let sink = Unmanaged.passRetained(ByteSink(handle: output))
         guard let surface = cairo_pdf_surface_create_for_stream(writeToSink, sink.toOpaque(), 595.28, 841.89) else {
             sink.release()
@@ -78,43 +84,13 @@ public final class PDFWriter {
         cairo_set_font_options(context, options)
         cairo_font_options_destroy(options)
         self.sink = sink
-        for style in FontStyle.allCases {
-            guard let file = fontFiles[style] else {
-                throw PDFError(function: "PDFWriter", message: "no font file for style \(style)")
-            }
-            faces.append(try Self.face(file))
-        }
+        self.fonts = fonts
     }
 
     deinit {
-        faces.forEach { cairo_font_face_destroy($0) }
         cairo_destroy(context)
         cairo_surface_destroy(surface)
         sink.release()
-    }
-
-    /// Opens a font with its own FreeType library and hands both to cairo, which frees them
-    /// when it drops its last reference to the face (cairo may cache faces beyond our lifetime).
-    private static func face(_ file: URL) throws(PDFError) -> OpaquePointer {
-        var library: FT_Library?
-        let initError = FT_Init_FreeType(&library)
-        guard initError == 0, let library else { throw PDFError(function: "FT_Init_FreeType", message: "FT_Error \(initError)") }
-        var face: FT_Face?
-        let faceError = FT_New_Face(library, file.path, 0, &face)
-        guard faceError == 0, let face else {
-            FT_Done_FreeType(library)
-            throw PDFError(function: "FT_New_Face(\(file.path))", message: "FT_Error \(faceError)")
-        }
-        let cairoFace = cairo_ft_font_face_create_for_ft_face(face, 0)!
-        let owner = UnsafeMutablePointer<FreeTypeOwner>.allocate(capacity: 1)
-        owner.initialize(to: FreeTypeOwner(library: library, face: face))
-        let status = cairo_font_face_set_user_data(cairoFace, freeTypeOwnerKey, owner, releaseFreeTypeOwner)
-        guard status == CAIRO_STATUS_SUCCESS else {
-            cairo_font_face_destroy(cairoFace)
-            releaseFreeTypeOwner(owner)
-            throw .cairo(status, "cairo_font_face_set_user_data")
-        }
-        return cairoFace
     }
 
     /// Draws one page. Fills go first, then rules, then text; items of the same kind and
@@ -181,7 +157,7 @@ public final class PDFWriter {
     /// Runs of one font, size and colour as one `cairo_show_text_glyphs` call. The clusters map
     /// every glyph back to its characters, so that copy and pdftotext give the text.
     private func draw(_ runs: [TextRun], _ key: TextKey) {
-        cairo_set_font_face(context, faces[key.style.rawValue])
+        cairo_set_font_face(context, fonts.faces[key.style.rawValue])
         cairo_set_font_size(context, key.size)
         cairo_set_source_rgb(context, key.color.red, key.color.green, key.color.blue)
         var glyphs: [cairo_glyph_t] = []
@@ -247,10 +223,67 @@ public final class PDFWriter {
 
     /// Convenience: pages to PDF bytes.
     public static func render(_ pages: [Page], fontFiles: [FontStyle: URL], metadata: PDFMetadata) throws(PDFError) -> Data {
-        let writer = try PDFWriter(fontFiles: fontFiles, metadata: metadata)
+        try render(pages, fonts: PDFFonts(files: fontFiles), metadata: metadata)
+    }
+
+    public static func render(_ pages: [Page], fonts: PDFFonts, metadata: PDFMetadata) throws(PDFError) -> Data {
+        let writer = try PDFWriter(fonts: fonts, metadata: metadata)
         for page in pages { try writer.add(page) }
         return try writer.finish()
     }
+}
+
+/// The four faces a PDF is drawn with, as cairo font faces over FreeType. One per thread: the
+/// writers of one task share them, and cairo keeps the glyph metrics it loaded between files.
+/// Not `Sendable` (an FT_Face must never be used by two threads at once).
+public final class PDFFonts {
+    let faces: [OpaquePointer]   // cairo_font_face_t *, by FontStyle.rawValue
+
+    public init(files: [FontStyle: URL]) throws(PDFError) {
+        var faces: [OpaquePointer] = []
+        for style in FontStyle.allCases {
+            guard let file = files[style] else {
+                faces.forEach { cairo_font_face_destroy($0) }
+                throw PDFError(function: "PDFFonts", message: "no font file for style \(style)")
+            }
+            do {
+                faces.append(try Self.face(file))
+            } catch {
+                faces.forEach { cairo_font_face_destroy($0) }
+                throw error
+            }
+        }
+        self.faces = faces
+    }
+
+    deinit {
+        faces.forEach { cairo_font_face_destroy($0) }
+    }
+
+    /// Opens a font with its own FreeType library and hands both to cairo, which frees them
+    /// when it drops its last reference to the face (cairo may cache faces beyond our lifetime).
+    static func face(_ file: URL) throws(PDFError) -> OpaquePointer {
+        var library: FT_Library?
+        let initError = FT_Init_FreeType(&library)
+        guard initError == 0, let library else { throw PDFError(function: "FT_Init_FreeType", message: "FT_Error \(initError)") }
+        var face: FT_Face?
+        let faceError = FT_New_Face(library, file.path, 0, &face)
+        guard faceError == 0, let face else {
+            FT_Done_FreeType(library)
+            throw PDFError(function: "FT_New_Face(\(file.path))", message: "FT_Error \(faceError)")
+        }
+        let cairoFace = cairo_ft_font_face_create_for_ft_face(face, 0)!
+        let owner = UnsafeMutablePointer<FreeTypeOwner>.allocate(capacity: 1)
+        owner.initialize(to: FreeTypeOwner(library: library, face: face))
+        let status = cairo_font_face_set_user_data(cairoFace, freeTypeOwnerKey, owner, releaseFreeTypeOwner)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            cairo_font_face_destroy(cairoFace)
+            releaseFreeTypeOwner(owner)
+            throw .cairo(status, "cairo_font_face_set_user_data")
+        }
+        return cairoFace
+    }
+
 }
 
 private final class ByteSink {
