@@ -104,6 +104,9 @@ struct PrintRun {
     }
 
     let options: Options
+    /// Whether each division draws its class PDF and its pupils' PDFs on two threads at once
+    /// (set when there are fewer divisions than cores).
+    var parallelStreams = false
     /// When given, each pupil's PDF and the document it was rendered from are put into the
     /// archive as they are printed (`<année>/livret.pdf`, `<année>/livret.json`).
     let archive: Archive?
@@ -202,8 +205,14 @@ struct PrintRun {
             (code, byDivision[code]!.sorted { FrenchCollation.precedes(($0.nom, $0.prenoms, $0.ine), ($1.nom, $1.prenoms, $1.ine)) })
         }
         AtomicFile.removeStaleTemporaries(in: options.output)
+        var configured = self
+        configured.parallelStreams = codes.count < options.jobs
+        let run = configured
         let queue = Mutex((next: 0, results: [String: DivisionResult]()))
         DispatchQueue.concurrentPerform(iterations: min(max(1, options.jobs), max(1, codes.count))) { _ in
+            // One set of cairo faces per worker, for all the classes it prints: glyph metrics are
+            // loaded once, and cairo does not keep the glyphs of a new set of faces for every class.
+            let worker = Worker(fonts: Result { () throws(PDFError) -> PDFFonts in try PDFFonts(files: run.renderer.fontFiles) })
             while true {
                 let index: Int = queue.withLock { state in
                     defer { state.next += 1 }
@@ -211,7 +220,7 @@ struct PrintRun {
                 }
                 guard index < sortedDivisions.count else { return }
                 let (code, pupils) = sortedDivisions[index]
-                let result = self.printDivision(code, pupils)
+                let result = run.printDivision(code, pupils, worker: worker)
                 queue.withLock { $0.results[code] = result }
             }
         }
@@ -256,10 +265,15 @@ struct PrintRun {
 
     /// One class. Never throws: what fails is recorded in the result, pupil by pupil, or for the
     /// class as a whole (its class PDF or sheet), and the other classes go on.
-    func printDivision(_ code: String, _ entries: [Entry]) -> DivisionResult {
+    /// What one worker thread keeps from class to class.
+    struct Worker {
+        var fonts: Result<PDFFonts, PDFError>
+    }
+
+    func printDivision(_ code: String, _ entries: [Entry], worker: Worker) -> DivisionResult {
         var result = DivisionResult(record: DivisionRecord(code: code, printed: 0, failed: 0, pages: 0), pupils: [], files: [], failures: [])
         do {
-            try printDivision(code, entries, into: &result)
+            try printDivision(code, entries, worker: worker, into: &result)
         } catch {
             result.failures.append(Failure(ine: nil, division: code, source: "division \(code)", reason: "the class files could not be made: \(error)"))
         }
@@ -269,15 +283,23 @@ struct PrintRun {
         return result
     }
 
-    /// Each pupil's PDF, the class PDF (streamed to a temporary file), the sheet.
-    private func printDivision(_ code: String, _ entries: [Entry], into result: inout DivisionResult) throws {
+    /// What the class stream did: the pupils it drew (in order) and the pages it wrote.
+    /// `@unchecked Sendable`: written by the class stream only, read after the stream has
+    /// signalled its semaphore, which orders the writes before the reads.
+    final class ClassStreamOutcome: @unchecked Sendable {
+        var drawn: [String] = []
+        var pages = 0
+        var error: (any Error)?
+    }
+
+    /// Each pupil's PDF and the class PDF, as two streams on two threads (each with its own
+    /// typesetter and cairo faces): the class stream lays out and draws the class PDF, the pupil
+    /// stream lays out, draws and writes each pupil's file. Then the sheet.
+    private func printDivision(_ code: String, _ entries: [Entry], worker: Worker, into result: inout DivisionResult) throws {
         let fileCode = Self.safeFileName(code)
         let pupilDirectory = options.output.appendingPathComponent(fileCode)
         try FileManager.default.createDirectory(at: pupilDirectory, withIntermediateDirectories: true)
         AtomicFile.removeStaleTemporaries(in: pupilDirectory)
-        let typesetter = Typesetter(fonts: renderer.engines[renderer.defaultLayout]!.fonts)
-        let pdfFonts = try PDFFonts(files: renderer.fontFiles)  // this task's faces, for every file it writes
-        var rows: [EmargementSheet.Row] = []
 
         let classURL = options.output.appendingPathComponent("\(fileCode).pdf")
         let classTemporary = AtomicFile.temporarySibling(of: classURL)
@@ -297,9 +319,120 @@ struct PrintRun {
             subject: "Livrets de la division \(code)",
             creator: "livret \(LivretCommand.version)",
             creationDate: "\(entries.map(\.dateDocument).max() ?? options.date)T00:00:00Z")
-        let classWriter = try PDFWriter(fonts: pdfFonts, metadata: classMetadata, output: classHandle)
-        var classPages = 0
 
+        // With fewer classes than cores (one class for the conseil), the class PDF is drawn by a
+        // stream of its own, on a thread of its own (not Dispatch's pool: it is busy with the
+        // divisions), beside the pupil stream; both lay out each livret. Otherwise the classes
+        // already fill the cores, and each livret is laid out once and drawn into both files.
+        let outcome = ClassStreamOutcome()
+        let done = DispatchSemaphore(value: 0)
+        let pdfFonts = try worker.fonts.get()
+        var alongside: ((Entry, [Page], LivretLayoutEngine, Typesetter) throws -> Void)?
+        var classWriter: PDFWriter?
+        if parallelStreams {
+            let classStream = self
+            let thread = Thread {
+                do {
+                    try classStream.drawClass(entries, to: classHandle, metadata: classMetadata, outcome: outcome)
+                } catch {
+                    outcome.error = error
+                }
+                done.signal()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        } else {
+            let writer = try PDFWriter(fonts: pdfFonts, metadata: classMetadata, output: classHandle)
+            classWriter = writer
+            alongside = { entry, pages, engine, typesetter in
+                try self.append(pages, of: entry, engine: engine, typesetter: typesetter, to: writer, outcome: outcome)
+            }
+        }
+        let rows = printPupils(
+            code, entries, directory: pupilDirectory, fonts: pdfFonts, alongside: alongside, into: &result)
+        if let classWriter {
+            if outcome.pages > 0 { try classWriter.finish() }
+        } else {
+            done.wait()
+        }
+        if let error = outcome.error { throw error }
+        // Both streams lay out the same documents the same way; should they ever disagree (an I/O
+        // error on one side), the class PDF is not published rather than differ from the files.
+        guard outcome.drawn == result.pupils.map(\.ine) else {
+            throw PrintRunError.input("the class PDF and the pupils' files disagree on who was printed")
+        }
+
+        if outcome.pages > 0 {
+            try classHandle.synchronize()
+            try classHandle.close()
+            let data = try Data(contentsOf: classTemporary, options: .alwaysMapped)
+            result.files.append(FileRecord(path: "\(fileCode).pdf", sha256: Self.sha256(data), bytes: data.count, pages: outcome.pages))
+            guard rename(classTemporary.path, classURL.path) == 0 else {
+                throw PrintRunError.input("cannot rename \(classTemporary.path): \(String(cString: strerror(errno)))")
+            }
+            published = true
+            result.record.classFile = "\(fileCode).pdf"
+
+            let etab = first!.etablissement
+            let header = EmargementSheet.Header(
+                etablissement: etab.nom, uai: etab.uai, division: code, anneeScolaire: first?.annees.last ?? "", date: options.date)
+            let sheetPages = try sheet.layout(header: header, rows: rows)
+            let sheetPDF = try PDFWriter.render(sheetPages, fonts: pdfFonts, metadata: PDFMetadata(
+                title: "Feuille d'émargement — classe \(code)", author: etab.nom, creator: "livret \(LivretCommand.version)",
+                creationDate: "\(options.date)T00:00:00Z"))
+            let sheetName = "\(fileCode)-emargement.pdf"
+            try AtomicFile.write(sheetPDF, to: options.output.appendingPathComponent(sheetName))
+            result.files.append(FileRecord(path: sheetName, sha256: Self.sha256(sheetPDF), bytes: sheetPDF.count, pages: sheetPages.count))
+            result.record.emargementFile = sheetName
+        }
+    }
+
+    /// The class stream: every livret that lays out, in class order, a blank page after an odd
+    /// one (duplex), streamed into the class PDF. Pupils that fail are left out (the pupil stream,
+    /// which lays them out the same way, reports them).
+    private func drawClass(_ entries: [Entry], to handle: FileHandle, metadata: PDFMetadata, outcome: ClassStreamOutcome) throws {
+        let typesetter = Typesetter(fonts: renderer.engines[renderer.defaultLayout]!.fonts)
+        let writer = try PDFWriter(fonts: try PDFFonts(files: renderer.fontFiles), metadata: metadata, output: handle)
+        for entry in entries {
+            let pages: [Page]
+            let engine: LivretLayoutEngine
+            do {
+                let document = try LivretDocument.decode(try Data(contentsOf: entry.file), source: entry.file.lastPathComponent)
+                engine = try renderer.engine(for: document)
+                pages = try engine.layout(document, typesetter: typesetter)
+            } catch {
+                continue
+            }
+            try append(pages, of: entry, engine: engine, typesetter: typesetter, to: writer, outcome: outcome)
+        }
+        if outcome.pages > 0 { try writer.finish() }
+    }
+
+    /// One livret into the class PDF, and a blank page after an odd one (duplex).
+    private func append(
+        _ pages: [Page], of entry: Entry, engine: LivretLayoutEngine, typesetter: Typesetter, to writer: PDFWriter,
+        outcome: ClassStreamOutcome
+    ) throws {
+        for page in pages { try writer.add(page) }
+        outcome.pages += pages.count
+        if pages.count % 2 == 1 && !options.simplex {
+            try writer.add(engine.blankPage(typesetter: typesetter))
+            outcome.pages += 1
+        }
+        outcome.drawn.append(entry.ine)
+    }
+
+    /// The pupil stream: each pupil's PDF (the same bytes as `livret render`), written and, with
+    /// `--archive`, archived. Returns the rows of the hand-over sheet.
+    private func printPupils(
+        _ code: String, _ entries: [Entry], directory pupilDirectory: URL, fonts pdfFonts: PDFFonts,
+        alongside: ((Entry, [Page], LivretLayoutEngine, Typesetter) throws -> Void)?, into result: inout DivisionResult
+    ) -> [EmargementSheet.Row] {
+        let fileCode = Self.safeFileName(code)
+        // A typesetter per class: its caches hold what repeats within a class (labels,
+        // competencies) and go with it, so memory does not grow with the number of pupils.
+        let typesetter = Typesetter(fonts: renderer.engines[renderer.defaultLayout]!.fonts)
+        var rows: [EmargementSheet.Row] = []
         for entry in entries {
             let source = entry.file.lastPathComponent
             do {
@@ -326,12 +459,7 @@ struct PrintRun {
                         result.failures.append(Failure(ine: entry.ine, division: code, source: source, reason: "printed, but not archived: \(error)"))
                     }
                 }
-                for page in pages { try classWriter.add(page) }
-                classPages += pages.count
-                if pages.count % 2 == 1 && !options.simplex {
-                    try classWriter.add(engine.blankPage(typesetter: typesetter))
-                    classPages += 1
-                }
+                try alongside?(entry, pages, engine, typesetter)
                 let relative = "\(fileCode)/\(name)"
                 result.pupils.append(PupilRecord(
                     ine: entry.ine, division: code, file: relative, pages: pages.count, sha256: digest,
@@ -352,31 +480,7 @@ struct PrintRun {
                 progress?.advance(pages: 0)
             }
         }
-
-        if classPages > 0 {
-            try classWriter.finish()
-            try classHandle.synchronize()
-            try classHandle.close()
-            let data = try Data(contentsOf: classTemporary, options: .alwaysMapped)
-            result.files.append(FileRecord(path: "\(fileCode).pdf", sha256: Self.sha256(data), bytes: data.count, pages: classPages))
-            guard rename(classTemporary.path, classURL.path) == 0 else {
-                throw PrintRunError.input("cannot rename \(classTemporary.path): \(String(cString: strerror(errno)))")
-            }
-            published = true
-            result.record.classFile = "\(fileCode).pdf"
-
-            let etab = first!.etablissement
-            let header = EmargementSheet.Header(
-                etablissement: etab.nom, uai: etab.uai, division: code, anneeScolaire: first?.annees.last ?? "", date: options.date)
-            let sheetPages = try sheet.layout(header: header, rows: rows)
-            let sheetPDF = try PDFWriter.render(sheetPages, fonts: pdfFonts, metadata: PDFMetadata(
-                title: "Feuille d'émargement — classe \(code)", author: etab.nom, creator: "livret \(LivretCommand.version)",
-                creationDate: "\(options.date)T00:00:00Z"))
-            let sheetName = "\(fileCode)-emargement.pdf"
-            try AtomicFile.write(sheetPDF, to: options.output.appendingPathComponent(sheetName))
-            result.files.append(FileRecord(path: sheetName, sha256: Self.sha256(sheetPDF), bytes: sheetPDF.count, pages: sheetPages.count))
-            result.record.emargementFile = sheetName
-        }
+        return rows
     }
 
     static func sha256(_ data: Data) -> String {

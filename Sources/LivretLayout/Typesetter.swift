@@ -58,7 +58,7 @@ public final class Typesetter {
         if let hit = cache[key] { return hit }
         let (glyphs, advance) = fonts.shape(text, style: style)
         let value = Shaped(glyphs: glyphs, advance: advance)
-        if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }
+        if cache.count > 20_000 { cache.removeAll(keepingCapacity: true) }
         cache[key] = value
         return value
     }
@@ -148,7 +148,7 @@ public final class Typesetter {
         if let hit = wrapped[key] { return .success(hit) }
         let result = breakLines(text, style: style, size: size, width: width, breakWords: breakWords)
         if case .success(let lines) = result {
-            if wrapped.count > 20_000 { wrapped.removeAll(keepingCapacity: true) }
+            if wrapped.count > 4_000 { wrapped.removeAll(keepingCapacity: true) }
             wrapped[key] = lines
         }
         return result
