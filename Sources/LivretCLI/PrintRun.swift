@@ -520,7 +520,7 @@ final class PrintProgress: Sendable {
             let elapsed = Self.seconds(now - s.started)
             let rate = elapsed > 0 ? Double(s.pages) / elapsed : 0
             let left = s.done > 0 ? elapsed / Double(s.done) * Double(s.total - s.done) : 0
-            return "\r\u{1B}[K\(s.done)/\(s.total) élèves · \(Int(rate)) pages/s · reste \(Int(left.rounded())) s"
+            return "\r\u{1B}[K\(s.done)/\(s.total) pupils · \(Int(rate)) pages/s · \(Int(left.rounded())) s left"
         }
         if let line { FileHandle.standardError.write(Data(line.utf8)) }
     }
