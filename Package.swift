@@ -55,7 +55,6 @@ let package = Package(
                 "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         .executableTarget(name: "livret", dependencies: ["LivretCLI"], swiftSettings: strict),

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import LivretArchive
 import LivretLayout
@@ -366,7 +365,7 @@ struct PrintRun {
             try classHandle.synchronize()
             try classHandle.close()
             let data = try Data(contentsOf: classTemporary, options: .alwaysMapped)
-            result.files.append(FileRecord(path: "\(fileCode).pdf", sha256: Self.sha256(data), bytes: data.count, pages: outcome.pages))
+            result.files.append(FileRecord(path: "\(fileCode).pdf", sha256: Digests.sha256(data), bytes: data.count, pages: outcome.pages))
             guard rename(classTemporary.path, classURL.path) == 0 else {
                 throw PrintRunError.input("cannot rename \(classTemporary.path): \(String(cString: strerror(errno)))")
             }
@@ -382,7 +381,7 @@ struct PrintRun {
                 creationDate: "\(options.date)T00:00:00Z"))
             let sheetName = "\(fileCode)-emargement.pdf"
             try AtomicFile.write(sheetPDF, to: options.output.appendingPathComponent(sheetName))
-            result.files.append(FileRecord(path: sheetName, sha256: Self.sha256(sheetPDF), bytes: sheetPDF.count, pages: sheetPages.count))
+            result.files.append(FileRecord(path: sheetName, sha256: Digests.sha256(sheetPDF), bytes: sheetPDF.count, pages: sheetPages.count))
             result.record.emargementFile = sheetName
         }
     }
@@ -440,7 +439,7 @@ struct PrintRun {
                 let engine = try renderer.engine(for: document)
                 let pages = try engine.layout(document, typesetter: typesetter)
                 let pdf = try PDFWriter.render(pages, fonts: pdfFonts, metadata: Renderer.metadata(document))
-                let digest = Self.sha256(pdf)
+                let digest = Digests.sha256(pdf)
                 let name = "\(Self.safeFileName(entry.ine)).pdf"
                 try AtomicFile.write(pdf, to: pupilDirectory.appendingPathComponent(name))
                 var archived: PutResult?
@@ -481,10 +480,6 @@ struct PrintRun {
             }
         }
         return rows
-    }
-
-    static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// A division code or INE as a file name: letters, digits, `-` and `_` kept, anything else `_`.
