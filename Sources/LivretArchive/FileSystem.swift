@@ -17,17 +17,7 @@ enum FileSystem {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw fail("create", path) }
         defer { close(fd) }
-        try data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw fail("write", path)
-                }
-                offset += n
-            }
-        }
+        try data.withUnsafeBytes { raw in try writeAll(raw, to: fd, path: path) }
         if sync, fsync(fd) != 0 { throw fail("fsync", path) }
     }
 
@@ -41,17 +31,22 @@ enum FileSystem {
         defer { close(output) }
         try FileSystem.readChunks(fd: input, path: source) { chunk in
             observe(chunk)
-            var offset = 0
-            while offset < chunk.count {
-                let n = write(output, chunk.baseAddress! + offset, chunk.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw fail("write", path)
-                }
-                offset += n
-            }
+            try writeAll(chunk, to: output, path: path)
         }
         if sync, fsync(output) != 0 { throw fail("fsync", path) }
+    }
+
+    /// Writes every byte of `bytes` to `fd`, going on after short writes and EINTR.
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail("write", path)
+            }
+            offset += n
+        }
     }
 
     /// Reads an open file to its end in 1 MiB chunks.
