@@ -134,31 +134,32 @@ extension LayoutTask {
     func sideBySide(_ boxes: [(title: String, text: String?, signer: String?, date: String?, place: String)]) throws(LayoutError) {
         let gap = 8.0
         let width = (canvas.width - gap * Double(boxes.count - 1)) / Double(boxes.count)
-        // First pass: measure (drawing into a scratch canvas position is avoided by measuring twice).
+        // Measured as drawn, then every box is stretched to the tallest one.
         var heights: [Double] = []
-        let saved = canvas.y
         for (index, b) in boxes.enumerated() {
             heights.append(try measureBox(b, x: canvas.left + Double(index) * (width + gap), width: width))
         }
-        canvas.y = saved
         let height = heights.max() ?? 0
         canvas.reserve(height)
         for (index, b) in boxes.enumerated() {
-            // Every box is stretched to the tallest one, measured with the same fitting as drawn.
-            _ = try box(
-                title: b.title, text: b.text, emptyText: label("aucunAvis"), signer: b.signer, date: b.date, signature: true,
-                place: b.place, x: canvas.left + Double(index) * (width + gap), width: width, stretchTo: height, advance: false)
+            _ = try pairBox(b, x: canvas.left + Double(index) * (width + gap), width: width, stretchTo: height)
         }
         canvas.y += height + 6
     }
 
-    private func measureBox(_ b: (title: String, text: String?, signer: String?, date: String?, place: String), x: Double, width: Double) throws(LayoutError) -> Double {
-        let scratch = canvas!
-        let before = scratch.snapshot()
-        let height = try box(
+    private func pairBox(
+        _ b: (title: String, text: String?, signer: String?, date: String?, place: String), x: Double, width: Double, stretchTo: Double?
+    ) throws(LayoutError) -> Double {
+        try box(
             title: b.title, text: b.text, emptyText: label("aucunAvis"), signer: b.signer, date: b.date, signature: true,
-            place: b.place, x: x, width: width, advance: false)
-        scratch.restore(before)
+            place: b.place, x: x, width: width, stretchTo: stretchTo, advance: false)
+    }
+
+    /// The height a box would take, found by drawing it and taking the drawing back.
+    private func measureBox(_ b: (title: String, text: String?, signer: String?, date: String?, place: String), x: Double, width: Double) throws(LayoutError) -> Double {
+        let before = canvas.snapshot()
+        let height = try pairBox(b, x: x, width: width, stretchTo: nil)
+        canvas.restore(before)
         return height
     }
 
