@@ -13,6 +13,7 @@ deps:
 	@scripts/ensure-deps run
 
 test-deps:
+	@test -x $(SHARED)/tools/python-tools-env || { echo "make: $(SHARED)/tools not found: the tests need shared/ beside the repository (or SHARED=/path/to/shared)" >&2; exit 2; }
 	@scripts/ensure-deps test
 	@LIVRET_SHARED_TOOLS=$(SHARED)/tools $(SHARED)/tools/python-tools-env >/dev/null
 
