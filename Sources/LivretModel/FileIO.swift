@@ -130,6 +130,12 @@ public enum FileIO {
 
     /// Creates the folder `path` and its missing parents (`mkdir -p`); an existing folder is fine.
     public static func createFolders(_ path: String) throws(IOError) {
+        do throws(IOError) { try createFoldersStep(path) } catch {
+            throw IOError(.mkdir, path: path, errno: error.errno, reason: error.reason)
+        }
+    }
+
+    private static func createFoldersStep(_ path: String) throws(IOError) {
         guard !path.isEmpty else { return }
         var status = stat()
         if stat(path, &status) == 0 {
@@ -137,19 +143,19 @@ public enum FileIO {
             return
         }
         let parent = AtomicFile.folder(of: path)
-        if parent != path && parent != "." && parent != "/" { try createFolders(parent) }
+        if parent != path && parent != "." && parent != "/" { try createFoldersStep(parent) }
         if mkdir(path, 0o755) != 0, systemErrno() != EEXIST { throw IOError.current(.mkdir, path: path) }
     }
 
     /// For a command-line program's first line. Standard streams that the caller closed
     /// (`>&-`) are occupied by `/dev/null` opened the wrong way round, so that writing standard
     /// output fails with `EBADF` instead of landing in the next file the program opens.
+    ///
+    /// A constructor in CLivretIO already does this when the program is loaded, before any
+    /// library can open a descriptor into the gap (Dispatch's eventfd would otherwise take fd 1
+    /// and receive the output); calling it again is harmless.
     public static func occupyClosedStandardStreams() {
-        for fd in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
-            // open returns the lowest free descriptor: `fd`, since the lower ones are open by now.
-            let opened = open("/dev/null", (fd == STDIN_FILENO ? O_WRONLY : O_RDONLY) | O_CLOEXEC)
-            if opened >= 0 && opened != fd { close(opened) }
-        }
+        clivret_occupy_standard_streams()
     }
 
     /// Ignores SIGPIPE, so that writing to a pipe whose reader has gone (`livret … -o - | head`)

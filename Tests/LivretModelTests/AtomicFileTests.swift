@@ -78,7 +78,7 @@ struct AtomicFileTests {
         let payload = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })  // more than a pipe holds
         let received = ReceivedBytes()
         let path = folder["fifo"]
-        let reader = Thread { received.set(FileManager.default.contents(atPath: path)) }
+        let reader = Thread { received.set(try? FileIO.read(path)) }
         reader.start()
         try AtomicFile.write(payload, toPath: folder["fifo"])
         let deadline = Date().addingTimeInterval(10)

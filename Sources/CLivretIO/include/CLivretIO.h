@@ -13,4 +13,8 @@ int clivret_rename_exchange(const char *from, const char *to);
    since the last call: 0, or the errno of the failure (EIO when unknown). Clears the error. */
 int clivret_flush_stdout(void);
 
+/* Fills standard descriptors 0-2 that are closed with /dev/null opened the wrong way round (see
+   FileIO.occupyClosedStandardStreams); also run once, at load, by a constructor. */
+void clivret_occupy_standard_streams(void);
+
 #endif
