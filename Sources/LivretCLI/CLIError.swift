@@ -26,12 +26,11 @@ func requirePath(_ path: String, option: String) throws {
     if path.isEmpty { throw ValidationError("\(option) is empty: give a file name, or - for standard \(option == "-o" || option == "--output" ? "output" : "input")") }
 }
 
-/// Creates an output folder (and its parents) and checks that it can be written, before any work:
-/// a path under a file, a file, a read-only folder or file system is exit 74 naming the path.
+/// Checks, before any work and without creating anything, that an output folder can be made or
+/// written: a path under a file, a file, a read-only folder or file system is exit 74 naming it.
 func prepareOutputFolder(_ path: String) throws {
     do throws(IOError) {
-        try FileIO.createFolders(path)
-        if access(path, W_OK | X_OK) != 0 { throw IOError.current(.create, path: path) }
+        try FileIO.checkFolderCanBeWritten(path)
     } catch {
         throw ioExit(error)
     }
@@ -66,11 +65,12 @@ func writeStandardOutput(_ text: String) throws {
     do throws(IOError) { try FileIO.writeStandardOutput(Data(text.utf8)) } catch { throw ioExit(error) }
 }
 
-/// Words for an error met while reading a file, for messages that go on after it (a print run's
-/// failures). No Foundation user info is searched: an `IOError` gives its reason, anything else
-/// its own description. Kept for PrintRun.swift until its reads go through `FileIO.read`.
+/// Words for an error met while reading or writing a file, for messages that go on after it (a
+/// print run's failures). No Foundation user info is searched: an `IOError` says what, where and
+/// why; anything else gives its own description. Kept for PrintRun.swift until its reads go
+/// through `FileIO.read` and its writes through `AtomicFile`.
 func describeIOError(_ error: any Error) -> String {
-    if let error = error as? IOError { return error.reason }
+    if let error = error as? IOError { return error.description }
     if let posix = error as? POSIXError { return IOError.systemReason(posix.code.rawValue) }
     return (error as NSError).localizedDescription
 }

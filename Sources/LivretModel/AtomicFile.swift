@@ -19,6 +19,9 @@ import Darwin
 /// - **a symbolic link**: followed. A link to a regular file (or to nothing) has its *target*
 ///   replaced atomically, in the target's folder; the link itself stays a link. A link to a device
 ///   or a FIFO is written into, as above.
+/// - **one of the process's own descriptors** (`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`):
+///   written through a duplicate of it, as `-` writes standard output: `-o /dev/stdout >> log`
+///   appends to the log, it does not replace it.
 /// - **a folder** (or a link to one), **a block device**, an empty path or one ending in `/`: refused
 ///   with an `IOError` (`EISDIR`, `EINVAL`, `ENOENT`); nothing is touched.
 ///
@@ -32,6 +35,10 @@ public enum AtomicFile {
         case replace(String)
         /// Opened and written in place: a character device, FIFO or socket (or a link to one).
         case direct(String)
+        /// One of this process's own open descriptors, named as `/dev/stdout`, `/dev/fd/N` or
+        /// `/proc/self/fd/N`: written through a duplicate of it, so that whatever the shell opened
+        /// (`> file`, `>> log`, a pipe) gets the bytes at its own offset, and no file is replaced.
+        case descriptor(Int32)
     }
 
     /// Writes `data` to `url` by the rules of `AtomicFile`.
@@ -54,6 +61,7 @@ public enum AtomicFile {
         guard !path.hasSuffix("/") else {
             throw IOError(.create, path: path, errno: EISDIR, reason: "a path ending in / names a folder, not a file")
         }
+        if let fd = try ownDescriptor(path) { return .descriptor(fd) }
         var status = stat()
         if stat(path, &status) == 0 {
             switch status.st_mode & S_IFMT {
@@ -79,6 +87,25 @@ public enum AtomicFile {
         guard code == ENOENT else { throw IOError(.create, path: path, errno: code) }
         // Nothing there, or a link to nothing: the file is created where the link points.
         return .replace(try resolveLinks(path))
+    }
+
+    /// The descriptor `path` names when it is, or links to, an entry of this process's own
+    /// `/proc/PID/fd` (`/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/1`), else nil.
+    static func ownDescriptor(_ path: String) throws(IOError) -> Int32? {
+        let own = "/proc/\(getpid())/fd"
+        var current = path
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        for _ in 0..<40 {
+            if let number = Int32(name(of: current)), number >= 0, let real = realpath(folder(of: current), nil) {
+                defer { free(real) }
+                if String(cString: real) == own { return number }
+            }
+            let count = readlink(current, &buffer, buffer.count - 1)
+            guard count >= 0 else { return nil }
+            let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = target.hasPrefix("/") ? target : folder(of: current) + "/" + target
+        }
+        throw IOError(.stat, path: path, errno: ELOOP)
     }
 
     /// Follows `path` while its last component is a symbolic link (relative links from the link's
@@ -206,6 +233,11 @@ public enum AtomicFile {
             let destination = try AtomicFile.destination(of: path)
             self.destination = destination
             switch destination {
+            case .descriptor(let number):
+                let fd = fcntl(number, F_DUPFD_CLOEXEC, 0)
+                guard fd >= 0 else { throw IOError.current(.open, path: path) }
+                descriptor = fd
+                temporaryPath = nil
             case .direct(let target):
                 let fd = open(target, O_WRONLY | O_NOCTTY | O_CLOEXEC)
                 guard fd >= 0 else { throw IOError.current(.open, path: path) }

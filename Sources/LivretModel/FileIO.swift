@@ -147,6 +147,33 @@ public enum FileIO {
         if mkdir(path, 0o755) != 0, systemErrno() != EEXIST { throw IOError.current(.mkdir, path: path) }
     }
 
+    /// Checks, without creating anything, that files can be written in the folder `path`: it is a
+    /// writable folder, or it does not exist and its nearest existing parent is a writable folder
+    /// (so `createFolders` would make it). A file in the way, a read-only folder or file system:
+    /// an `IOError` naming `path`. (As root, only a read-only file system is caught ahead.)
+    public static func checkFolderCanBeWritten(_ path: String) throws(IOError) {
+        guard !path.isEmpty else { throw IOError(.mkdir, path: path, errno: ENOENT, reason: "an empty path names no folder") }
+        var current = path
+        var status = stat()
+        while stat(current, &status) != 0 {
+            let code = systemErrno()
+            guard code == ENOENT else { throw IOError(.mkdir, path: path, errno: code) }
+            let parent = folder(ofPath: current)
+            if parent == current { break }
+            current = parent
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else {
+            throw IOError(current == path ? .create : .mkdir, path: path, errno: ENOTDIR)
+        }
+        if access(current, W_OK | X_OK) != 0 { throw IOError(current == path ? .create : .mkdir, path: path, errno: systemErrno()) }
+    }
+
+    private static func folder(ofPath path: String) -> String {
+        var trimmed = path
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return AtomicFile.folder(of: trimmed)
+    }
+
     /// For a command-line program's first line. Standard streams that the caller closed
     /// (`>&-`) are occupied by `/dev/null` opened the wrong way round, so that writing standard
     /// output fails with `EBADF` instead of landing in the next file the program opens.

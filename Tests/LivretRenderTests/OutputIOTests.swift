@@ -73,8 +73,15 @@ struct OutputIOTests {
         let proc = try Self.sh(#"set -o pipefail; "$L" render "$S" -o /proc/self/fd/1 | cat > from-proc.pdf"#, in: directory)
         #expect(proc.status == 0, "\(proc.stderr)")
         #expect(try Data(contentsOf: directory.appendingPathComponent("from-proc.pdf")) == expected)
+        // The process's own descriptors, whatever the shell opened: appended to a log, not replacing it.
+        try Data("log start\n".utf8).write(to: directory.appendingPathComponent("log"))
+        for name in ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"] {
+            let appended = try Self.sh(#""$L" render "$S" -o "# + name + " >> log", in: directory)
+            #expect(appended.status == 0, "\(name): \(appended.stderr)")
+        }
+        #expect(try Data(contentsOf: directory.appendingPathComponent("log")) == Data("log start\n".utf8) + expected + expected + expected)
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-        #expect(names == ["from-fifo.pdf", "from-proc.pdf"] + (asRoot ? ["null"] : []) + ["pipe", "reference.pdf", "to-null"])
+        #expect(names == ["from-fifo.pdf", "from-proc.pdf", "log"] + (asRoot ? ["null"] : []) + ["pipe", "reference.pdf", "to-null"])
     }
 
     @Test("-o a link to a file replaces the file and keeps the link")
