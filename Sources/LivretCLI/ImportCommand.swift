@@ -13,6 +13,9 @@ struct ImportCommand: AsyncParsableCommand {
             as file:line:column: field: message. Warnings are printed too and kept in the report.
             An existing DATASET_DIR is replaced only when it is empty or a livret dataset (import-report.json \
             and *.json files only); any other directory is refused (exit 1, nothing touched) unless --force.
+            DATASET_DIR may be a symbolic link (current -> datasets/2015): the folder it points to is \
+            replaced, the link stays; --force never reaches through a link (a link to anything but a \
+            dataset is refused).
             The nomenclature is found with --nomenclature, then $LIVRET_NOMENCLATURE, then a \
             Nomenclature/ directory beside the executable, in the current directory or in the repository; \
             Import_MEF.xml beside it gives the language names.

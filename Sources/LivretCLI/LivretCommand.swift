@@ -16,7 +16,14 @@ public struct LivretCommand: AsyncParsableCommand {
                   damaged archive…): nothing was written
               64  wrong usage (unknown option, missing argument)
               70  internal error (a bug: please report it)
-              74  input/output error (a file could not be read or written)
+              74  input/output error (a file could not be read or written, standard
+                  output is full or closed or its reader has gone): the message
+                  names the path and the system's reason
+
+            -o PATH replaces a regular file atomically (a link to one: its target,
+            the link stays); a character device, FIFO or socket (/dev/null, a named
+            pipe) is written into, never replaced; /dev/stdout and /dev/fd/N write
+            through the descriptor (>> appends); a folder is never replaced.
             """,
         version: version,
         subcommands: [
