@@ -30,8 +30,12 @@ let package = Package(
         // The only code that includes libxml2's headers: Swift sees opaque types (see DESIGN.md, pitfalls).
         .target(name: "CXMLBridge", dependencies: ["CLibXML2"]),
 
-        // Values and rules: the canonical livret document, identifiers, averages, number format.
-        .target(name: "LivretModel", swiftSettings: strict),
+        // renameat2(RENAME_EXCHANGE), which Swift cannot call on Linux; used only by LivretModel's AtomicFile.
+        .target(name: "CLivretIO"),
+
+        // Values and rules: the canonical livret document, identifiers, averages, number format;
+        // the one atomic file writer and the one I/O error shape.
+        .target(name: "LivretModel", dependencies: ["CLivretIO"], swiftSettings: strict),
         // Exchange files (SIECLE, LSL import XML, nomenclature, profile) -> canonical documents.
         .target(name: "LivretImport", dependencies: ["LivretModel", "CXMLBridge"], swiftSettings: strict),
         // Layout files + documents -> pages of positioned, shaped boxes. Knows nothing of cairo.

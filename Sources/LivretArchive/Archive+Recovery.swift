@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 
 /// Recovery after a crash. The commit point of a version is the rename of its directory into the
 /// object (or of the whole new object into the storage root); recovery brings the root inventory
@@ -230,7 +231,7 @@ extension Archive {
 
     private static func deleteIndexFiles(_ indexPath: String) throws {
         for file in ArchiveIndex.files(indexPath) where FileSystem.exists(file) {
-            if unlink(file) != 0 && errno != ENOENT { throw FileSystem.fail("unlink", file) }
+            if unlink(file) != 0 && errno != ENOENT { throw FileSystem.fail(.remove, file) }
         }
     }
 

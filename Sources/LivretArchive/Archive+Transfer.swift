@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 
 /// Transfer of a pupil's object between lycées: export whole (a directory that is the object
 /// root, or a `.tar` holding it), import validated on arrival.
@@ -34,18 +35,15 @@ extension Archive {
         let output = destination.standardizedFileURL.path
         if output.hasSuffix(".tar") {
             Self.removeStaleTemporaries(of: output)
-            let temporary = output + ".tmp-\(getpid())"
+            AtomicFile.removeStaleTemporaries(of: output)
             let components = relative.split(separator: "/")
-            do {
-                try Self.runTar(["-cf", temporary, "--format=pax", "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
-                                 "-C", rootPath + "/" + components.dropLast().joined(separator: "/"), String(components.last!)])
-                let fd = open(temporary, O_RDONLY | O_CLOEXEC)
-                if fd >= 0 { fsync(fd); close(fd) }
-                try FileSystem.rename(temporary, output)
-            } catch {
-                try? FileSystem.removeTree(temporary)
-                throw error
-            }
+            // tar writes to a pipe; the bytes go to the file through AtomicFile, so that a write
+            // error is an IOError naming the file (not tar's words), and the rules of `-o` hold.
+            let file = try FileSystem.io { () throws(IOError) in try AtomicFile.Output(path: output) }
+            try Self.runTar(["-cf", "-", "--format=pax", "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
+                             "-C", rootPath + "/" + components.dropLast().joined(separator: "/"), String(components.last!)],
+                            output: file)
+            try FileSystem.io { () throws(IOError) in try file.commit() }
         } else {
             guard !FileSystem.exists(output) else { throw ArchiveError.invalidArgument("\(output) already exists") }
             try FileSystem.copyTree(object, to: output)
@@ -66,16 +64,39 @@ extension Archive {
         }
     }
 
-    static func runTar(_ arguments: [String]) throws {
+    /// Runs /usr/bin/tar; with `output`, what tar writes on its standard output goes into it (a
+    /// write error stops tar and is thrown as `ArchiveError.io`).
+    static func runTar(_ arguments: [String], output: AtomicFile.Output? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
         process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        do { try process.run() } catch { throw ArchiveError.io(operation: "run /usr/bin/tar", path: arguments.joined(separator: " "), errno: ENOENT) }
+        let pipe = output.map { _ in Pipe() }
+        process.standardOutput = pipe ?? FileHandle.nullDevice
+        do { try process.run() } catch { throw ArchiveError.io(.run, path: "/usr/bin/tar", errno: ENOENT) }
+        // tar's output is read first, then its messages: tar says little on standard error (a few
+        // lines at most), far below what a pipe holds, so it cannot stall on it meanwhile.
+        var writeError: IOError?
+        if let pipe, let output {
+            let fd = pipe.fileHandleForReading.fileDescriptor
+            do {
+                try FileSystem.readChunks(fd: fd, path: "tar's output") { chunk in
+                    guard writeError == nil else { return }
+                    do throws(IOError) { try output.write(chunk) } catch {
+                        writeError = error
+                        process.terminate()
+                    }
+                }
+            } catch {
+                process.terminate()
+                process.waitUntilExit()
+                throw error
+            }
+        }
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        if let writeError { throw ArchiveError.io(writeError) }
         guard process.terminationStatus == 0 else {
             throw ArchiveError.refused("tar \(arguments.joined(separator: " ")) failed: \(String(decoding: message, as: UTF8.self))")
         }

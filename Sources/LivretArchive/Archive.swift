@@ -124,7 +124,7 @@ public final class Archive: Sendable {
 
     func lockObject(objectPath: String, exclusive: Bool) throws -> FileLock {
         guard let lock = try FileLock(path: locksPath + "/" + lockName(objectPath: objectPath) + ".lock", exclusive: exclusive) else {
-            throw ArchiveError.io(operation: "flock", path: objectPath, errno: EWOULDBLOCK)
+            throw ArchiveError.io(.lock, path: objectPath, errno: EWOULDBLOCK)
         }
         return lock
     }
@@ -253,7 +253,7 @@ public final class Archive: Sendable {
             let fd = open(stageVersion + "/" + contentPath.split(separator: "/", maxSplits: 1)[1], O_RDONLY | O_CLOEXEC)
             if fd >= 0 {
                 defer { close(fd) }
-                if fsync(fd) != 0 { throw FileSystem.fail("fsync", contentPath) }
+                if fsync(fd) != 0 { throw FileSystem.fail(.fsync, contentPath) }
             }
         }
         // Remove staged directories left empty by deduplication (E024).
@@ -308,7 +308,7 @@ public final class Archive: Sendable {
             do {
                 try FileSystem.rename(staged, rootPath + "/" + relative)  // commit point
                 break
-            } catch ArchiveError.io(_, _, let code) where code == ENOENT && attempt < 5 {
+            } catch ArchiveError.io(let error) where error.errno == ENOENT && attempt < 5 {
                 attempt += 1  // a recovery removed an empty n-tuple directory meanwhile
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 
 /// Everything the archive refuses or fails at, each naming what failed and where.
 public enum ArchiveError: Error, CustomStringConvertible, Sendable {
@@ -10,8 +11,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
     case damaged(String)
     /// An object offered for import is invalid, or conflicts with the stored history.
     case refused(String)
-    /// A file-system call failed: `operation` on `path` with `errno`.
-    case io(operation: String, path: String, errno: Int32)
+    /// A file-system call failed: livret's one I/O error shape (exit 74 in the CLI).
+    case io(IOError)
     /// The SQLite index failed.
     case index(String)
 
@@ -21,8 +22,24 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
         case .notFound(let message): return message
         case .damaged(let message): return message
         case .refused(let message): return message
-        case .io(let operation, let path, let code): return "\(operation) \(path): \(String(cString: strerror(code)))"
+        case .io(let error): return error.description
         case .index(let message): return "index: \(message)"
         }
+    }
+
+    /// An I/O failure of `operation` on `path` with `errno`.
+    public static func io(_ operation: IOError.Operation, path: String, errno: Int32) -> ArchiveError {
+        .io(IOError(operation, path: path, errno: errno))
+    }
+
+    /// The former shape (an operation named in words), kept so that code written against it
+    /// still builds; use `io(_:path:errno:)` with an `IOError.Operation`.
+    @available(*, deprecated, message: "use .io(IOError.Operation, path:errno:)")
+    public static func io(operation: String, path: String, errno: Int32) -> ArchiveError {
+        let known: [String: IOError.Operation] = [
+            "flock": .lock, "unlink": .remove, "rmdir": .remove, "opendir": .list, "readlink": .stat, "lstat": .stat,
+        ]
+        let name = operation.split(separator: " ").first.map(String.init) ?? operation
+        return .io(IOError(known[name] ?? IOError.Operation(rawValue: name) ?? .open, path: path, errno: errno))
     }
 }

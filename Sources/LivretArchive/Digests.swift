@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LivretModel
 
 /// Digest algorithms of OCFL 1.1 (content addressing: sha512, sha256; fixity adds md5, sha1,
 /// blake2b-512), computed with swift-crypto. blake2b-512 is not in swift-crypto: its values are
@@ -86,7 +87,7 @@ public enum Digests {
     static func file(_ path: String, algorithms: [DigestAlgorithm]) throws -> [DigestAlgorithm: String] {
         var hashers = algorithms.compactMap { algorithm in AnyHasher(algorithm).map { (algorithm, $0) } }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileSystem.fail("open", path) }
+        guard fd >= 0 else { throw FileSystem.fail(.open, path) }
         defer { close(fd) }
         try FileSystem.readChunks(fd: fd, path: path) { chunk in
             for index in hashers.indices { hashers[index].1.update(chunk) }

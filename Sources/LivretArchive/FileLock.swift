@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ final class FileLock {
     /// Opens (creating if needed) `path` and locks it; `wait: false` returns nil when it is held.
     init?(path: String, exclusive: Bool, wait: Bool = true) throws {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileSystem.fail("open lock", path) }
+        guard fd >= 0 else { throw FileSystem.fail(.lock, path) }
         var operation = exclusive ? LOCK_EX : LOCK_SH
         if !wait { operation |= LOCK_NB }
         while flock(fd, operation) != 0 {
@@ -21,7 +22,7 @@ final class FileLock {
             close(fd)
             fd = -1
             if code == EWOULDBLOCK { return nil }
-            throw ArchiveError.io(operation: "flock", path: path, errno: code)
+            throw ArchiveError.io(.lock, path: path, errno: code)
         }
     }
 

@@ -5,48 +5,40 @@ import Glibc
 import Darwin
 #endif
 
-/// Thin POSIX helpers: durable writes (fsync of files and directories), atomic renames, listings.
-/// Every failure is an `ArchiveError.io` that names the call and the path.
+import LivretModel
+
+/// Thin POSIX helpers for the archive: listings, trees, and the archive's side of durable writes,
+/// which go through LivretModel's `AtomicFile` and `FileIO` (the one writer). Every failure is an
+/// `ArchiveError.io` carrying the one `IOError` shape.
 enum FileSystem {
-    static func fail(_ operation: String, _ path: String) -> ArchiveError {
-        .io(operation: operation, path: path, errno: errno)
+    /// An `ArchiveError.io` for `operation` on `path` with the current `errno`.
+    static func fail(_ operation: IOError.Operation, _ path: String) -> ArchiveError {
+        .io(IOError.current(operation, path: path))
+    }
+
+    /// Runs `body`, turning its `IOError` into an `ArchiveError.io`.
+    static func io<T>(_ body: () throws(IOError) -> T) throws(ArchiveError) -> T {
+        do { return try body() } catch { throw .io(error) }
     }
 
     /// Writes `data` to a new file at `path` (fails if it exists) and fsyncs it.
     static func writeNewFile(_ data: Data, to path: String, sync: Bool = true) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw fail("create", path) }
-        defer { close(fd) }
-        try data.withUnsafeBytes { raw in try writeAll(raw, to: fd, path: path) }
-        if sync, fsync(fd) != 0 { throw fail("fsync", path) }
+        try io { () throws(IOError) in try AtomicFile.writeNew(data, toPath: path, sync: sync) }
     }
 
     /// Copies `source` to a new file at `path`, calling `observe` with every chunk read, and fsyncs it.
     static func copyNewFile(from source: String, to path: String, sync: Bool = true, observe: (UnsafeRawBufferPointer) -> Void) throws {
         let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw fail("open", source) }
+        guard input >= 0 else { throw fail(.open, source) }
         defer { close(input) }
-        let output = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard output >= 0 else { throw fail("create", path) }
+        let output = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw fail(.create, path) }
         defer { close(output) }
         try FileSystem.readChunks(fd: input, path: source) { chunk in
             observe(chunk)
-            try writeAll(chunk, to: output, path: path)
+            try io { () throws(IOError) in try FileIO.writeAll(chunk, to: output, path: path) }
         }
-        if sync, fsync(output) != 0 { throw fail("fsync", path) }
-    }
-
-    /// Writes every byte of `bytes` to `fd`, going on after short writes and EINTR.
-    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw fail("write", path)
-            }
-            offset += n
-        }
+        if sync, fsync(output) != 0 { throw fail(.fsync, path) }
     }
 
     /// Reads an open file to its end in 1 MiB chunks.
@@ -58,7 +50,7 @@ enum FileSystem {
             let n = read(fd, buffer, size)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw fail("read", path)
+                throw fail(.read, path)
             }
             if n == 0 { break }
             try body(UnsafeRawBufferPointer(start: buffer, count: n))
@@ -67,20 +59,12 @@ enum FileSystem {
 
     /// Reads a whole file.
     static func readFile(_ path: String) throws -> Data {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw fail("open", path) }
-        defer { close(fd) }
-        var data = Data()
-        try readChunks(fd: fd, path: path) { data.append(contentsOf: $0) }
-        return data
+        try io { () throws(IOError) in try FileIO.read(path, limit: Int.max) }
     }
 
     /// fsyncs a directory, so that the entries created or renamed in it are durable.
     static func syncDirectory(_ path: String) throws {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw fail("open", path) }
-        defer { close(fd) }
-        if fsync(fd) != 0 { throw fail("fsync", path) }
+        try io { () throws(IOError) in try AtomicFile.syncFolder(path) }
     }
 
     /// Creates a directory; `true` if it was created, `false` if it existed.
@@ -88,7 +72,7 @@ enum FileSystem {
     static func makeDirectory(_ path: String) throws -> Bool {
         if mkdir(path, 0o755) == 0 { return true }
         if errno == EEXIST { return false }
-        throw fail("mkdir", path)
+        throw fail(.mkdir, path)
     }
 
     /// Creates `path` and its missing parents under `base` (which must exist), fsyncing the parent
@@ -104,7 +88,7 @@ enum FileSystem {
 
     /// Atomic rename (same file system).
     static func rename(_ from: String, _ to: String) throws {
-        if posixRename(from, to) != 0 { throw fail("rename to \(to)", from) }
+        if posixRename(from, to) != 0 { throw ArchiveError.io(IOError.current(.rename, path: from, destination: to)) }
     }
 
     enum Kind { case file, directory, symlink, other, missing }
@@ -124,7 +108,7 @@ enum FileSystem {
 
     /// Names in a directory (no `.`/`..`), sorted.
     static func list(_ path: String) throws -> [String] {
-        guard let dir = opendir(path) else { throw fail("opendir", path) }
+        guard let dir = opendir(path) else { throw fail(.list, path) }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
@@ -138,7 +122,7 @@ enum FileSystem {
 
     /// Entries of a directory with their kind (from `d_type`, `lstat` only when unknown), sorted by name.
     static func entries(_ path: String) throws -> [(name: String, kind: Kind)] {
-        guard let dir = opendir(path) else { throw fail("opendir", path) }
+        guard let dir = opendir(path) else { throw fail(.list, path) }
         defer { closedir(dir) }
         var result: [(name: String, kind: Kind)] = []
         while let entry = readdir(dir) {
@@ -165,9 +149,9 @@ enum FileSystem {
         case .missing: return
         case .directory:
             for name in try list(path) { try removeTree(path + "/" + name) }
-            if rmdir(path) != 0 && errno != ENOENT { throw fail("rmdir", path) }
+            if rmdir(path) != 0 && errno != ENOENT { throw fail(.remove, path) }
         default:
-            if unlink(path) != 0 && errno != ENOENT { throw fail("unlink", path) }
+            if unlink(path) != 0 && errno != ENOENT { throw fail(.remove, path) }
         }
     }
 
@@ -204,9 +188,9 @@ enum FileSystem {
             case .directory: try syncTreeFully(full)
             case .file:
                 let fd = open(full, O_RDONLY | O_CLOEXEC)
-                guard fd >= 0 else { throw fail("open", full) }
+                guard fd >= 0 else { throw fail(.open, full) }
                 defer { close(fd) }
-                if fsync(fd) != 0 { throw fail("fsync", full) }
+                if fsync(fd) != 0 { throw fail(.fsync, full) }
             default: continue
             }
         }

@@ -15,6 +15,10 @@ struct ArchiveExportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "A new directory, or a file ending in .tar.")
     var output: String
 
+    func validate() throws {
+        try requirePath(output, option: "-o")
+    }
+
     func run() throws {
         let archive = try options.open()
         let head = try archiveCall { try archive.export(ine: ineArgument(ine), to: URL(fileURLWithPath: output)) }

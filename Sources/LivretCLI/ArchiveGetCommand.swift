@@ -21,6 +21,10 @@ struct ArchiveGetCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The file to write, or - for standard output.")
     var output: String
 
+    func validate() throws {
+        try requirePath(output, option: "-o")
+    }
+
     func run() throws {
         let archive = try options.open()
         let data = try archiveCall { try archive.get(ine: ineArgument(ine), logicalPath: path, version: version) }

@@ -34,6 +34,6 @@ struct ArchiveLsCommand: ParsableCommand {
             let years = object.scolarites.map { "\($0.year):\($0.division ?? "?")" }.joined(separator: ",")
             out += "\(object.ine ?? object.id)\t\(object.head)\t\(object.updated)\t\(years.isEmpty ? "-" : years)\n"
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        try writeStandardOutput(out)
     }
 }

@@ -58,7 +58,7 @@ struct ArchiveVerifyCommand: ParsableCommand {
         }
         let verdict = report.isValid ? "VALID" : "INVALID"
         out += "verify: \(report.objects.count) object(s), \(report.errorCount) error(s), \(report.warningCount) warning(s): \(verdict)\n"
-        FileHandle.standardOutput.write(Data(out.utf8))
+        try writeStandardOutput(out)
         if !report.isValid { throw ExitCode(LivretExit.refused) }
     }
 }

@@ -10,41 +10,67 @@ public enum LivretExit {
     public static let io: Int32 = 74
 }
 
-/// Prints a message on standard error.
+/// Prints a message on standard error (never traps: a failing standard error is ignored).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+    FileIO.writeStandardError(message.hasSuffix("\n") ? message : message + "\n")
 }
 
-/// Reads a whole file, or standard input for `-`; an unreadable file is an I/O error (exit 74).
-func readInput(_ path: String) throws -> Data {
-    if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-    do {
-        return try Data(contentsOf: URL(fileURLWithPath: path))
+/// Prints an I/O error and returns the exit it maps to: every I/O error is exit 74 (`EX_IOERR`).
+func ioExit(_ error: IOError) -> ExitCode {
+    printError("livret: \(error)")
+    return ExitCode(LivretExit.io)
+}
+
+/// Refuses an empty path given to `option` (exit 64): `-o ''` is a mistake, not the current folder.
+func requirePath(_ path: String, option: String) throws {
+    if path.isEmpty { throw ValidationError("\(option) is empty: give a file name, or - for standard \(option == "-o" || option == "--output" ? "output" : "input")") }
+}
+
+/// Checks, before any work and without creating anything, that an output folder can be made or
+/// written: a path under a file, a file, a read-only folder or file system is exit 74 naming it.
+func prepareOutputFolder(_ path: String) throws {
+    do throws(IOError) {
+        try FileIO.checkFolderCanBeWritten(path)
     } catch {
-        printError("livret: cannot read \(path): \(describeIOError(error))")
-        throw ExitCode(LivretExit.io)
+        throw ioExit(error)
     }
 }
 
-/// Writes a whole file atomically, or standard output for `-`.
+/// Reads a whole file, or standard input for `-`, at most `limit` bytes; an unreadable file, a
+/// device, a folder or a file over the limit is an I/O error (exit 74).
+func readInput(_ path: String, limit: Int = FileIO.defaultReadLimit) throws -> Data {
+    do throws(IOError) {
+        return path == "-" ? try FileIO.readStandardInput(limit: limit) : try FileIO.read(path, limit: limit)
+    } catch {
+        throw ioExit(error)
+    }
+}
+
+/// Writes a whole file by `AtomicFile`'s rules (atomically over a file, in place into a device or
+/// FIFO), or standard output for `-`; a failure is exit 74.
 func writeOutput(_ data: Data, to path: String) throws {
-    if path == "-" {
-        FileHandle.standardOutput.write(data)
-        return
-    }
-    do {
-        try AtomicFile.write(data, to: URL(fileURLWithPath: path))
+    do throws(IOError) {
+        if path == "-" {
+            try FileIO.writeStandardOutput(data)
+        } else {
+            try AtomicFile.write(data, toPath: path)
+        }
     } catch {
-        printError("livret: cannot write \(path): \(describeIOError(error))")
-        throw ExitCode(LivretExit.io)
+        throw ioExit(error)
     }
 }
 
+/// Writes text to standard output; a failure (closed, full, reader gone) is exit 74.
+func writeStandardOutput(_ text: String) throws {
+    do throws(IOError) { try FileIO.writeStandardOutput(Data(text.utf8)) } catch { throw ioExit(error) }
+}
+
+/// Words for an error met while reading or writing a file, for messages that go on after it (a
+/// print run's failures). No Foundation user info is searched: an `IOError` says what, where and
+/// why; anything else gives its own description. Kept for PrintRun.swift until its reads go
+/// through `FileIO.read` and its writes through `AtomicFile`.
 func describeIOError(_ error: any Error) -> String {
-    if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
-    let nsError = error as NSError
-    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-        return String(cString: strerror(Int32(underlying.code)))
-    }
-    return nsError.localizedDescription
+    if let error = error as? IOError { return error.description }
+    if let posix = error as? POSIXError { return IOError.systemReason(posix.code.rawValue) }
+    return (error as NSError).localizedDescription
 }

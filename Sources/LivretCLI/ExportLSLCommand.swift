@@ -14,15 +14,18 @@ struct ExportLSLCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The LSL import XML to write, or - for standard output.")
     var output: String
 
+    func validate() throws {
+        try requirePath(output, option: "-o")
+    }
+
     func run() async throws {
         let directory = URL(fileURLWithPath: dataset)
         let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-                .filter { $0.hasSuffix(".json") && $0 != "import-report.json" && !$0.hasPrefix(".") }.sorted()
+        do throws(IOError) {
+            names = try FileIO.list(directory.path)
+                .filter { $0.hasSuffix(".json") && $0 != "import-report.json" && !$0.hasPrefix(".") }
         } catch {
-            printError("livret: cannot read \(dataset): \(describeIOError(error))")
-            throw ExitCode(LivretExit.io)
+            throw ioExit(error)
         }
         var documents: [LivretDocument] = []
         var refused = false

@@ -13,6 +13,9 @@ struct ImportCommand: AsyncParsableCommand {
             as file:line:column: field: message. Warnings are printed too and kept in the report.
             An existing DATASET_DIR is replaced only when it is empty or a livret dataset (import-report.json \
             and *.json files only); any other directory is refused (exit 1, nothing touched) unless --force.
+            DATASET_DIR may be a symbolic link (current -> datasets/2015): the folder it points to is \
+            replaced, the link stays; --force never reaches through a link (a link to anything but a \
+            dataset is refused).
             The nomenclature is found with --nomenclature, then $LIVRET_NOMENCLATURE, then a \
             Nomenclature/ directory beside the executable, in the current directory or in the repository; \
             Import_MEF.xml beside it gives the language names.
@@ -44,8 +47,9 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = URL(fileURLWithPath: into).standardizedFileURL
-        // Only a dataset is replaced: refused before anything is read or touched.
-        if !force, let refusal = DatasetDirectory.replacementRefusal(directory) {
+        // Only a dataset is replaced (through a link: only a dataset, even with --force): refused
+        // before anything is read or touched.
+        if let refusal = DatasetDirectory.replacementRefusal(directory, force: force) {
             printError("livret: --into \(refusal)")
             throw ExitCode(LivretExit.refused)
         }
@@ -58,18 +62,16 @@ struct ImportCommand: AsyncParsableCommand {
         var sizeErrors: [String] = []
         func load(_ path: String) throws -> ImportInputs.File? {
             let name = URL(fileURLWithPath: path).lastPathComponent
-            let attributes: [FileAttributeKey: Any]
-            do {
-                attributes = try FileManager.default.attributesOfItem(atPath: path)
-            } catch {
-                printError("livret: cannot read \(path): \(describeIOError(error))")
-                throw ExitCode(LivretExit.io)
-            }
-            if let size = attributes[.size] as? Int, size > maxSize {
-                sizeErrors.append("\(name): \(size) bytes is over the size limit of \(maxSize) bytes (--max-size): not read")
+            do throws(IOError) {
+                return ImportInputs.File(name: name, data: try FileIO.read(path, limit: maxSize))
+            } catch where error.errno == EFBIG {
+                var status = stat()
+                let size = stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG ? "\(status.st_size) bytes" : "it"
+                sizeErrors.append("\(name): \(size) is over the size limit of \(maxSize) bytes (--max-size): not read")
                 return nil
+            } catch {
+                throw ioExit(error)
             }
-            return ImportInputs.File(name: name, data: try readInput(path))
         }
         let elevesFile = try load(eleves)
         let evaluationsFile = try load(evaluations)
@@ -107,9 +109,8 @@ struct ImportCommand: AsyncParsableCommand {
         } catch let refusal as DatasetDirectory.NotADataset {
             printError("livret: --into \(refusal)")
             throw ExitCode(LivretExit.refused)
-        } catch {
-            printError("livret: cannot write \(into): \(describeIOError(error))")
-            throw ExitCode(LivretExit.io)
+        } catch let error as IOError {
+            throw ioExit(error)
         }
         print("\(result.documents.count) livret documents written to \(directory.path) (\(result.report.warnings.count) warnings, report: \(directory.appendingPathComponent("import-report.json").path))")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 
 /// The families who refused online access: `ine;nom;prenom;division` (UTF-8, a header line,
 /// `;`-separated, fields optionally in double quotes as spreadsheets write them).
@@ -12,9 +13,7 @@ struct PaperOnlyList {
 
     static func read(_ url: URL) throws -> PaperOnlyList {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw PrintRunError.input("\(url.path): cannot read: \(describeIOError(error))")
-        }
+        data = try FileIO.read(url.path)  // an IOError: exit 74, naming the file
         guard var text = String(data: data, encoding: .utf8) else {
             throw PrintRunError.input("\(url.path): not UTF-8 text")
         }

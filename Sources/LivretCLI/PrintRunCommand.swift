@@ -81,6 +81,7 @@ struct PrintRunCommand: AsyncParsableCommand {
         if all == !division.isEmpty { throw ValidationError("Name the divisions to print with --division, or print them all with --all.") }
         if let date, !LivretDocument.isDate(date) { throw ValidationError("--date '\(date)' is not a date YYYY-MM-DD.") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        try requirePath(out, option: "--out")
     }
 
     func run() async throws {
@@ -95,6 +96,7 @@ struct PrintRunCommand: AsyncParsableCommand {
             printError("livret: \(error)")
             throw ExitCode(LivretExit.refused)
         }
+        try prepareOutputFolder(out)
         let interactive = isatty(STDERR_FILENO) == 1 && !quiet
         var archiveHandle: Archive?
         if let archive {
@@ -112,6 +114,8 @@ struct PrintRunCommand: AsyncParsableCommand {
         } catch let error as PrintRunError {
             printError("livret: \(error)")
             throw ExitCode(LivretExit.refused)
+        } catch let error as IOError {
+            throw ioExit(error)
         } catch let error as CocoaError {
             printError("livret: \(describeIOError(error))")
             throw ExitCode(LivretExit.io)
@@ -120,7 +124,7 @@ struct PrintRunCommand: AsyncParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(summary) + Data("\n".utf8))
+            try writeOutput(try encoder.encode(summary) + Data("\n".utf8), to: "-")
         }
         for failure in summary.failures {
             printError("livret: not printed: \(failure.division.map { "\($0) " } ?? "")\(failure.source): \(failure.reason)")
@@ -140,7 +144,7 @@ struct PrintRunCommand: AsyncParsableCommand {
             }
             if c.failed > 0 { lines.append("\(c.failed) pupil(s) NOT printed: see above and print-run.json") }
             lines.append("summary: \(URL(fileURLWithPath: out).appendingPathComponent("print-run.json").path)")
-            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            try writeStandardOutput(lines.joined(separator: "\n") + "\n")
         }
         if summary.counts.failed > 0 || !summary.unknownPaperOnly.isEmpty { throw ExitCode(LivretExit.refused) }
     }

@@ -33,6 +33,11 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The folder of fonts (default: $LIVRET_FONTS, else Fonts/ found beside the program).", valueName: "dir"))
     var fonts: String?
 
+    func validate() throws {
+        try requirePath(output, option: "-o")
+        try requirePath(document, option: "document")
+    }
+
     func run() async throws {
         let data = try readInput(document)
         let source = document == "-" ? "<stdin>" : document

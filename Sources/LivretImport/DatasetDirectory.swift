@@ -1,31 +1,66 @@
-import CXMLBridge
 import Foundation
+import LivretModel
 
 /// A dataset directory written all or nothing.
 ///
 /// The files go to a temporary sibling (`.NAME.importing-PID`), are flushed, and the sibling takes
-/// the dataset's place. An existing dataset is swapped with it in one step (`renameat2` with
-/// `RENAME_EXCHANGE`), then the old tree (now under the sibling's name) is removed; if the process
-/// dies before that, the next write (or `recover`) removes it. Where the file system cannot
-/// exchange, the old dataset is first renamed aside (`.NAME.previous-PID`), then removed once the
-/// new one is in place; if the process dies between the two renames, the next write (or
-/// `recover`) puts the previous dataset back. A reader never sees a half-written dataset.
+/// the dataset's place through `AtomicFile.replaceFolder` (LivretModel's one atomic writer): an
+/// existing dataset is swapped with it in one step (`renameat2` with `RENAME_EXCHANGE`), then the
+/// old tree (now under the sibling's name) is removed; if the process dies before that, the next
+/// write (or `recover`) removes it. Where the file system cannot exchange, the old dataset is first
+/// renamed aside (`.NAME.previous-PID`), then removed once the new one is in place; if the process
+/// dies between the two renames, the next write (or `recover`) puts the previous dataset back. A
+/// reader never sees a half-written dataset.
 ///
 /// Only a dataset is ever replaced: an existing directory that holds anything else is refused
 /// (`NotADataset`) unless `force` is given.
+///
+/// A symbolic link (`current -> datasets/2015`, a link to a link…) names its target: the target
+/// folder is replaced atomically, in the target's parent, and the link stays a link pointing to it.
+/// A dangling link gets its target created. Nothing is ever deleted through a link: `force` does
+/// not reach through one (a link to a folder that is not a dataset is refused even with `force`:
+/// name the folder itself to replace it).
 public enum DatasetDirectory {
     /// The target exists and is not a livret dataset: replacing it would delete what it holds.
     public struct NotADataset: Error, CustomStringConvertible, Sendable {
         public var path: String
         public var reason: String
+        /// The folder the link `path` points to, when `path` is a symbolic link.
+        public var linkTarget: String?
         public var description: String {
-            "\(path) \(reason): refusing to replace it (nothing touched); choose another directory, or give --force to replace it anyway"
+            if let linkTarget {
+                return "\(path) is a symbolic link to \(linkTarget), which \(reason): refusing to replace it (nothing touched; --force does not reach through a link); name \(linkTarget) itself, with --force, to replace it anyway"
+            }
+            return "\(path) \(reason): refusing to replace it (nothing touched); choose another directory, or give --force to replace it anyway"
         }
     }
 
-    /// Why `directory` must not be replaced, or nil when it may be: it does not exist, it is empty,
-    /// or it is a livret dataset (an `import-report.json` and nothing but regular `*.json` files).
-    public static func replacementRefusal(_ directory: URL) -> NotADataset? {
+    /// The folder that a write to `directory` replaces: `directory`, or the final target of the
+    /// symbolic link it is.
+    public static func target(of directory: URL) throws(IOError) -> URL {
+        let resolved = try AtomicFile.resolveLinks(directory.path)
+        return resolved == directory.path ? directory : URL(fileURLWithPath: resolved).standardizedFileURL
+    }
+
+    /// Why `directory` must not be replaced, or nil when it may be: it (or the folder it links to)
+    /// does not exist, is empty, or is a livret dataset (an `import-report.json` and nothing but
+    /// regular `*.json` files). With `force`, only a folder named directly may be anything.
+    public static func replacementRefusal(_ directory: URL, force: Bool = false) -> NotADataset? {
+        let target: URL
+        do { target = try self.target(of: directory) } catch {
+            return NotADataset(path: directory.path, reason: "cannot be resolved (\(error.reason))")
+        }
+        let isLink = target.path != directory.path
+        if force && !isLink { return nil }
+        guard var refusal = refusal(target) else { return nil }
+        if isLink {
+            refusal.path = directory.path
+            refusal.linkTarget = target.path
+        }
+        return refusal
+    }
+
+    static func refusal(_ directory: URL) -> NotADataset? {
         let fileManager = FileManager.default
         let path = directory.path
         var isDirectory: ObjCBool = false
@@ -49,72 +84,41 @@ public enum DatasetDirectory {
         return nil
     }
 
+    /// Writes `files` as the dataset at `directory` (or at the folder the link `directory` points
+    /// to), replacing what was there all at once. Throws `NotADataset` (nothing touched) or `IOError`.
     public static func write(_ files: [(name: String, data: Data)], to directory: URL, force: Bool = false) throws {
-        if !force, let refusal = replacementRefusal(directory) { throw refusal }
+        if let refusal = replacementRefusal(directory, force: force) { throw refusal }
+        let target = try self.target(of: directory)
         let fileManager = FileManager.default
-        let parent = directory.deletingLastPathComponent()
-        let name = directory.lastPathComponent
-        try recover(directory)
-        try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+        let parent = target.deletingLastPathComponent()
+        let name = target.lastPathComponent
+        try recover(target)
+        try FileIO.createFolders(parent.path)
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = parent.appendingPathComponent(".\(name).importing-\(pid)")
         try? fileManager.removeItem(at: staging)
-        try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
-        do {
+        guard mkdir(staging.path, 0o755) == 0 else { throw IOError.current(.mkdir, path: directory.path) }
+        do throws(IOError) {
             for file in files {
-                let url = staging.appendingPathComponent(file.name)
-                let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-                guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-                defer { close(fd) }
-                try file.data.withUnsafeBytes { buffer in
-                    var offset = 0
-                    while offset < buffer.count {
-                        let written = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                        if written < 0 {
-                            if errno == EINTR { continue }
-                            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-                        }
-                        offset += written
-                    }
-                }
+                try AtomicFile.writeNew(file.data, toPath: staging.appendingPathComponent(file.name).path, sync: false)
             }
             // One flush for every file (one fsync per file costs a journal commit each: seconds
             // for a large lycée), then the directory itself.
             sync()
-            let fd = open(staging.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd >= 0 { fsync(fd); close(fd) }
+            try AtomicFile.syncFolder(staging.path)
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            throw IOError(error.operation, path: directory.path, errno: error.errno, reason: error.reason)
+        }
+        let previous = parent.appendingPathComponent(".\(name).previous-\(pid)")
+        let old: String?
+        do {
+            old = try AtomicFile.replaceFolder(target.path, with: staging.path, aside: previous.path)
         } catch {
             try? fileManager.removeItem(at: staging)
             throw error
         }
-        // An existing dataset: swap it with the new one in one step; the old tree is then under
-        // the staging name.
-        if fileManager.fileExists(atPath: directory.path) && cxml_rename_exchange(staging.path, directory.path) == 0 {
-            let fd = open(parent.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd >= 0 { fsync(fd); close(fd) }
-            removeInParallel(staging)
-            return
-        }
-        // No dataset yet, or a file system that cannot exchange: two renames.
-        let previous = parent.appendingPathComponent(".\(name).previous-\(pid)")
-        var hadPrevious = false
-        if fileManager.fileExists(atPath: directory.path) {
-            guard rename(directory.path, previous.path) == 0 else {
-                let code = errno
-                try? fileManager.removeItem(at: staging)
-                throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
-            }
-            hadPrevious = true
-        }
-        guard rename(staging.path, directory.path) == 0 else {
-            let code = errno
-            if hadPrevious { _ = rename(previous.path, directory.path) }
-            try? fileManager.removeItem(at: staging)
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
-        }
-        let fd = open(parent.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 { fsync(fd); close(fd) }
-        if hadPrevious { removeInParallel(previous) }
+        if let old { removeInParallel(URL(fileURLWithPath: old)) }
     }
 
     /// Removes a flat directory of files with several threads: on ext4 mounted with `discard`, one
@@ -135,6 +139,7 @@ public enum DatasetDirectory {
     /// Only leftovers of processes that are gone are touched: a `.previous-PID` or `.importing-PID`
     /// of a running import is that import's, not an abandoned one.
     public static func recover(_ directory: URL) throws {
+        let directory = (try? target(of: directory)) ?? directory
         let fileManager = FileManager.default
         let parent = directory.deletingLastPathComponent()
         let name = directory.lastPathComponent
