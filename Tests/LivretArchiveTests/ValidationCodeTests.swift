@@ -106,6 +106,8 @@ enum Damages {
             try s.edit { $0["manifest"] = [$0.firstKey("manifest"): ["v01/content/a_file.txt"]] }
         },
         .init(["E015"], one, "a file in a version directory") { try $0.write("x", "v1/notes.txt") },
+        .init(["E015"], one, "a second sidecar (md5) in a version directory") { try $0.write("x", "v1/inventory.json.md5") },
+        .init(["E059", "E058"], three, "v1's sidecar named after sha256 in a sha512 inventory") { try $0.move("v1/inventory.json.sha512", "v1/inventory.json.sha256") },
         .init(["E016", "E092"], full, "v2's content is in the manifest, v2 has no content directory") { try $0.remove("v2/content") },
         .init(["E017", "E108"], stuff, "contentDirectory holds a /") { try $0.edit { $0["contentDirectory"] = "st/uff" } },
         .init(["E018", "E108"], stuff, "contentDirectory is ..") { try $0.edit { $0["contentDirectory"] = ".." } },
@@ -438,5 +440,95 @@ enum Damages {
         let result = try TestSupport.livret(["archive", "verify", "--root", root.path])
         #expect(result.status == 1)
         #expect(result.stdoutText.contains("E088 storage-root notes:"), "\(result.stdoutText)")
+    }
+}
+
+/// ocfl-py 2.1.0 judges the same damaged objects and roots: where it disagrees, the disagreement
+/// is listed (and checked, so that the list stays true).
+@Suite struct ValidationCodeCrossCheckTests {
+    /// Damaged objects ocfl-py 2.1.0 accepts or cannot judge (it raises), by description, with what it does.
+    static let ocflPyDisagreements: [String: String] = [
+        "E007 the declaration lacks its newline": "VALID: ocfl-py does not require the newline after ocfl_object_1.1",
+        "E038 the 1.0 inventory type in a 1.1 object": "VALID: ocfl-py accepts a 1.0 type under a 1.1 declaration",
+        "E041 no manifest": "raises TypeError",
+        "E051 a logical path that is not a string": "raises AttributeError",
+        "E055 fixity under the key Fixity": "VALID: ocfl-py does not check for unknown keys (E102)",
+        "E090 a content file is a symbolic link": "VALID: ocfl-py does not check links",
+        "E090 a content file is a hard link": "VALID: ocfl-py does not check links",
+        "E098 a content path that is not a string": "raises AttributeError",
+        "E102 an unknown key": "VALID: ocfl-py does not check for unknown keys",
+    ]
+
+    /// ocfl-py's object validation (what `ocfl-validate.py` runs), one process for many paths, each
+    /// path on its own (ocfl-py 2.1.0 raises on some damaged inventories): prints a JSON line per path.
+    static let driver = """
+        import json, sys, logging
+        logging.basicConfig(level=logging.CRITICAL)
+        import ocfl
+        for path in sys.argv[1:]:
+            try:
+                if ocfl.find_path_type(path) != "object":
+                    print(json.dumps({"path": path, "verdict": "BAD PATH", "codes": []})); continue
+                passed, validator = ocfl.Object().validate(objdir=path, log_warnings=True, log_errors=True, check_digests=True)
+                codes = sorted({line[1:5] for line in str(validator).splitlines() if line.startswith("[")})
+                print(json.dumps({"path": path, "verdict": "VALID" if passed else "INVALID", "codes": codes}))
+            except Exception as e:
+                print(json.dumps({"path": path, "verdict": "RAISES " + type(e).__name__, "codes": []}))
+        """
+
+    /// path → (verdict: VALID, INVALID, BAD PATH or RAISES <exception>, codes).
+    static func ocflPy(_ paths: [String]) throws -> [String: (verdict: String, codes: [String])] {
+        let venv = try Tools.venv()
+        let result = try TestSupport.run(venv + "/bin/python", ["-c", driver] + paths)
+        var verdicts: [String: (String, [String])] = [:]
+        for line in result.stdoutText.split(separator: "\n") {
+            guard let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                let path = json["path"] as? String, let verdict = json["verdict"] as? String, let codes = json["codes"] as? [String]
+            else { continue }
+            verdicts[path] = (verdict, codes)
+        }
+        return verdicts
+    }
+
+    @Test("ocfl-py also rejects every damaged object (or the disagreement is listed)")
+    func objects() throws {
+        let dir = try TestSupport.temporaryDirectory("ocfl-codes-py")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var paths: [String] = []
+        for (index, damage) in Damages.objects.enumerated() {
+            let specimen = try Specimen.copy(damage.base, to: dir.appendingPathComponent("\(index)/object"))
+            try damage.apply(specimen)
+            paths.append(specimen.path)
+        }
+        let verdicts = try Self.ocflPy(paths)
+        var disagreements: [String] = []
+        for (damage, path) in zip(Damages.objects, paths) {
+            let verdict = try #require(verdicts[path], "ocfl-py said nothing of \(damage.testDescription)")
+            let agrees = damage.isError ? verdict.verdict != "VALID" && !verdict.verdict.hasPrefix("RAISES")
+                : verdict.verdict == "VALID" && verdict.codes.contains(damage.codes[0])
+            if !agrees { disagreements.append(damage.testDescription) }
+            print("ocfl-py \(damage.testDescription): \(verdict.verdict) \(verdict.codes)")
+        }
+        #expect(Set(disagreements) == Set(Self.ocflPyDisagreements.keys), "\(disagreements)")
+    }
+}
+
+extension ValidationCodeCrossCheckTests {
+    /// Damaged roots ocfl-validate-root accepts, by description, with what it does.
+    static let rootDisagreements: [String: String] = [
+        "E080 the declaration lacks its newline": "VALID: ocfl-py does not require the newline after ocfl_1.1",
+    ]
+
+    @Test("ocfl-validate-root also judges every damaged storage root as livret does (or the disagreement is listed)",
+          arguments: Damages.roots)
+    func root(_ damage: RootDamage) throws {
+        let dir = try TestSupport.temporaryDirectory("ocfl-codes-py-root")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let root = try RootSpecimen.make(at: dir.appendingPathComponent("root"))
+        try damage.apply(root)
+        let result = try Tools.validate(root: root.url)
+        #expect(result.status == 0 || result.status == 1, "\(result.output)")
+        let agrees = damage.isError ? result.status == 1 : result.status == 0
+        #expect(agrees == (Self.rootDisagreements[damage.testDescription] == nil), "\(result.output)")
     }
 }
