@@ -322,6 +322,7 @@ enum Damages {
             try r.write("ocfl_1.0\n", "0=ocfl_1.0")
         },
         .init(["E082"], "an object inside an object") { try $0.copyObject(one, to: $0.firstObject + "/nested") },
+        .init(["E037", "E083"], "two objects with the same id") { try $0.copyObject(full, to: "aaa/bbb/ccc/copy") },
         .init(["E083"], "an object away from its layout path") { r in
             try r.move(r.firstObject, "aaa/bbb/ccc/" + (r.firstObject as NSString).lastPathComponent)
         },
