@@ -56,35 +56,12 @@ final class ObjectValidationRun {
         let typedEntries = (try? FileSystem.entries(path)) ?? []
         let entries = typedEntries.map(\.name)
         // Conformance declaration (§3.1), a NAMASTE file (E002).
-        var declarations: [String] = []
-        var declared: String?
-        for name in entries {
-            switch DeclarationName.of(name, prefix: "ocfl_object_") {
-            case .conforming(let version):
-                declarations.append(name)
-                let content = (try? FileSystem.readFile(path + "/" + name)) ?? Data()
-                if content != Data("ocfl_object_\(version)\n".utf8) {
-                    issue("E007", "root", "'\(name)' does not contain 'ocfl_object_\(version)\\n'")
-                    issue("E002", "root", "'\(name)' is not a NAMASTE declaration: its content is not its dvalue and a newline")
-                }
-                if declared == nil || version > declared! { declared = version }
-            case .otherDValue:
-                declarations.append(name)
-                issue("E006", "root", "conformance declaration '\(name)' is not 0=ocfl_object_1.x")
-                issue("E002", "root", "'\(name)' is not a NAMASTE declaration of an OCFL object")
-            case .wrongTag:
-                issue("E005", "root", "declaration '\(name)' has another tag than 0 before '='")
-                issue("E002", "root", "'\(name)' is not a NAMASTE declaration: T must be 0")
-            case .noTag:
-                issue("E004", "root", "declaration '\(name)' is not of the form T=dvalue (0=ocfl_object_1.1)")
-                issue("E002", "root", "'\(name)' is not a NAMASTE declaration: it lacks 'T='")
-            case nil: continue
-            }
-        }
+        let declarations = DeclarationName.check(entries, in: path, prefix: "ocfl_object_", codes: .object) { issue($0, "root", $1) }
+        let declared = declarations.compactMap(\.version).max()
         if declarations.isEmpty {
             issue("E003", "root", "no object conformance declaration 0=ocfl_object_1.1")
         } else if declarations.count > 1 {
-            issue("E003", "root", "\(declarations.count) conformance declarations: \(declarations.joined(separator: ", "))")
+            issue("E003", "root", "\(declarations.count) conformance declarations: \(declarations.map(\.name).joined(separator: ", "))")
         }
         if let declared { specVersion = declared }
         report.specVersion = specVersion

@@ -27,34 +27,12 @@ public struct OCFLRootValidator: Sendable {
             return report
         }
         // Declaration, a NAMASTE file (E075).
-        var rootSpec = "1.1"
-        var declarations: [String] = []
-        for name in entries {
-            switch DeclarationName.of(name, prefix: "ocfl_") {
-            case .conforming(let version):
-                declarations.append(name)
-                rootSpec = version
-                if (try? FileSystem.readFile(root + "/" + name)) != Data("ocfl_\(version)\n".utf8) {
-                    issue("E080", "storage root", "'\(name)' does not contain 'ocfl_\(version)\\n'")
-                    issue("E075", "storage root", "'\(name)' is not a NAMASTE declaration: its content is not its dvalue and a newline")
-                }
-            case .otherDValue:
-                declarations.append(name)
-                issue("E079", "storage root", "declaration '\(name)' is not 0=ocfl_1.x")
-                issue("E075", "storage root", "'\(name)' is not a NAMASTE declaration of an OCFL storage root")
-            case .wrongTag:
-                issue("E078", "storage root", "declaration '\(name)' has another tag than 0 before '='")
-                issue("E075", "storage root", "'\(name)' is not a NAMASTE declaration: T must be 0")
-            case .noTag:
-                issue("E077", "storage root", "declaration '\(name)' is not of the form T=dvalue (0=ocfl_1.1)")
-                issue("E075", "storage root", "'\(name)' is not a NAMASTE declaration: it lacks 'T='")
-            case nil: continue
-            }
-        }
+        let declarations = DeclarationName.check(entries, in: root, prefix: "ocfl_", codes: .storageRoot) { issue($0, "storage root", $1) }
+        let rootSpec = declarations.compactMap(\.version).last ?? "1.1"
         if declarations.isEmpty {
             issue("E069", "storage root", "no storage root declaration 0=ocfl_1.1")
         } else if declarations.count > 1 {
-            issue("E076", "storage root", "\(declarations.count) declarations: \(declarations.joined(separator: ", "))")
+            issue("E076", "storage root", "\(declarations.count) declarations: \(declarations.map(\.name).joined(separator: ", "))")
         }
         // Layout.
         var layout: StorageLayout?

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Hand-written matchers for the few syntaxes the validator checks on every inventory
 /// (NSRegularExpression compiles a pattern per call on Linux, which dominated `verify`).
 enum SyntaxChecks {
@@ -75,6 +77,48 @@ enum DeclarationName: Equatable {
         guard !digits.isEmpty, digits.allSatisfy(SyntaxChecks.isDigit) else { return nil }
         if head.last == UInt8(ascii: "=") { return .wrongTag }  // "0=" was handled above: T is not 0
         return SyntaxChecks.isAlpha(head.last!) || SyntaxChecks.isDigit(head.last!) ? nil : .noTag
+    }
+}
+
+/// The codes of the declaration rules: an object's (E002, E004–E007) or a storage root's (E075, E077–E080).
+struct DeclarationCodes {
+    /// NAMASTE, the pattern T=dvalue, T = 0, the dvalue, the text content.
+    let namaste, pattern, tag, dvalue, content: String
+
+    static let object = DeclarationCodes(namaste: "E002", pattern: "E004", tag: "E005", dvalue: "E006", content: "E007")
+    static let storageRoot = DeclarationCodes(namaste: "E075", pattern: "E077", tag: "E078", dvalue: "E079", content: "E080")
+}
+
+extension DeclarationName {
+    /// Checks the declarations (and attempts at one) among the file `names` of `directory`,
+    /// reporting each broken rule with `codes`; returns the `0=` files, each with the version it
+    /// declares (nil when its dvalue is not `<prefix>1.x`).
+    static func check(
+        _ names: [String], in directory: String, prefix: String, codes: DeclarationCodes, report: (_ code: String, _ message: String) -> Void
+    ) -> [(name: String, version: String?)] {
+        var declarations: [(name: String, version: String?)] = []
+        for name in names {
+            switch of(name, prefix: prefix) {
+            case .conforming(let version):
+                declarations.append((name, version))
+                if (try? FileSystem.readFile(directory + "/" + name)) != Data("\(prefix)\(version)\n".utf8) {
+                    report(codes.content, "'\(name)' does not contain '\(prefix)\(version)\\n'")
+                    report(codes.namaste, "'\(name)' is not a NAMASTE declaration: its content is not its dvalue and a newline")
+                }
+            case .otherDValue:
+                declarations.append((name, nil))
+                report(codes.dvalue, "declaration '\(name)' is not 0=\(prefix)1.x")
+                report(codes.namaste, "'\(name)' is not a NAMASTE declaration of \(prefix)1.x")
+            case .wrongTag:
+                report(codes.tag, "declaration '\(name)' has another tag than 0 before '='")
+                report(codes.namaste, "'\(name)' is not a NAMASTE declaration: T must be 0")
+            case .noTag:
+                report(codes.pattern, "declaration '\(name)' is not of the form T=dvalue (0=\(prefix)1.1)")
+                report(codes.namaste, "'\(name)' is not a NAMASTE declaration: it lacks 'T='")
+            case nil: continue
+            }
+        }
+        return declarations
     }
 }
 
