@@ -134,10 +134,19 @@ final class ObjectValidationRun {
                 if name.hasPrefix("0=") || name == "inventory.json" || name == "inventory.json." + root.algorithmName { continue }
                 issue("E001", "root", "unexpected file '\(name)' in the object root")
             case .directory:
-                if versions.contains(name) || name == "logs" { continue }
+                if versions.contains(name) { continue }
+                if name == "logs" {
+                    for link in Self.links(under: full, relative: name) { issue("E090", "root", "\(link) is a link") }
+                    continue
+                }
                 if name == "extensions" {
                     for ext in (try? FileSystem.list(full)) ?? [] {
-                        if FileSystem.kind(full + "/" + ext) != .directory {
+                        let kind = FileSystem.kind(full + "/" + ext)
+                        if kind == .directory {
+                            for link in Self.links(under: full + "/" + ext, relative: "extensions/" + ext) { issue("E090", "root", "\(link) is a link") }
+                        }
+                        if kind == .symlink { issue("E090", "root", "extensions/\(ext) is a symbolic link") }
+                        if kind != .directory {
                             issue("E067", "root", "extensions/\(ext) is not an extension directory")
                         } else if !OCFLObjectValidator.registeredExtensions.contains(ext) {
                             issue("W013", "root", "extensions/\(ext) is not a registered extension name")
@@ -399,6 +408,21 @@ final class ObjectValidationRun {
         var st = stat()
         guard lstat(path, &st) == 0 else { return 0 }
         return Int(st.st_size)
+    }
+
+    /// The symbolic links and hard-linked files below `directory` (paths prefixed by `relative`).
+    static func links(under directory: String, relative: String) -> [String] {
+        var found: [String] = []
+        for (name, kind) in (try? FileSystem.entries(directory)) ?? [] {
+            let full = directory + "/" + name
+            switch kind {
+            case .directory: found += links(under: full, relative: relative + "/" + name)
+            case .symlink: found.append(relative + "/" + name)
+            case .file where linkCount(full) > 1: found.append(relative + "/" + name)
+            default: continue
+            }
+        }
+        return found
     }
 
     /// The number of names (hard links) of the file at `path` (0 when it cannot be read).

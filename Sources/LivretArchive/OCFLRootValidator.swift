@@ -53,7 +53,10 @@ public struct OCFLRootValidator: Sendable {
         // Extensions.
         if FileSystem.kind(root + "/extensions") == .directory {
             for name in (try? FileSystem.list(root + "/extensions")) ?? [] {
-                if FileSystem.kind(root + "/extensions/" + name) != .directory {
+                let kind = FileSystem.kind(root + "/extensions/" + name)
+                let links = kind == .symlink ? [name] : kind == .directory ? ObjectValidationRun.links(under: root + "/extensions/" + name, relative: name) : []
+                for link in links { issue("E090", "extensions", "'\(link)' is a link") }
+                if kind != .directory {
                     issue("E112", "extensions", "'\(name)' is not an extension directory")
                 } else if !OCFLObjectValidator.registeredExtensions.contains(name) {
                     issue("W016", "extensions", "'\(name)' is not a registered extension name")

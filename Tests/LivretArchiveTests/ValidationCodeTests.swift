@@ -226,6 +226,14 @@ enum Damages {
             try s.remove(aFile)
             try FileManager.default.linkItem(at: outside, to: s.file(aFile))
         },
+        .init(["E090"], one, "a log file is a symbolic link") { s in
+            try s.makeDirectory("logs")
+            try FileManager.default.createSymbolicLink(atPath: s.file("logs/log.txt").path, withDestinationPath: "/etc/hostname")
+        },
+        .init(["E090", "E067"], one, "an extension directory is a symbolic link") { s in
+            try s.makeDirectory("extensions")
+            try FileManager.default.createSymbolicLink(atPath: s.file("extensions/0005-mutable-head").path, withDestinationPath: "/tmp")
+        },
         .init(["E092"], one, "a content file changed") { s in
             var data = try Data(contentsOf: s.file(aFile))
             data[0] ^= 1
@@ -333,6 +341,10 @@ enum Damages {
             try FileManager.default.createSymbolicLink(atPath: r.file(tuple + "/link").path, withDestinationPath: "/tmp")
         },
         .init(["E112"], "a file in extensions") { try $0.write("x", "extensions/readme.txt") },
+        .init(["E090"], "a hard link in a storage root extension") { r in
+            let config = r.file("extensions/\(StorageLayout.extensionName)/config.json")
+            try FileManager.default.linkItem(at: config, to: r.file("extensions/\(StorageLayout.extensionName)/copy.json"))
+        },
         .init(["W014"], "two layout patterns, no declared layout") { r in
             try r.remove("ocfl_layout.json")
             let second = StorageLayout().path(for: "ark:123/abc")
@@ -456,6 +468,7 @@ enum Damages {
         "E055 fixity under the key Fixity": "VALID: ocfl-py does not check for unknown keys (E102)",
         "E090 a content file is a symbolic link": "VALID: ocfl-py does not check links",
         "E090 a content file is a hard link": "VALID: ocfl-py does not check links",
+        "E090 a log file is a symbolic link": "VALID: ocfl-py does not check links",
         "E098 a content path that is not a string": "raises AttributeError",
         "E102 an unknown key": "VALID: ocfl-py does not check for unknown keys",
     ]
@@ -518,6 +531,7 @@ extension ValidationCodeCrossCheckTests {
     /// Damaged roots ocfl-validate-root accepts, by description, with what it does.
     static let rootDisagreements: [String: String] = [
         "E080 the declaration lacks its newline": "VALID: ocfl-py does not require the newline after ocfl_1.1",
+        "E090 a hard link in a storage root extension": "VALID: ocfl-validate-root checks symbolic links only",
     ]
 
     @Test("ocfl-validate-root also judges every damaged storage root as livret does (or the disagreement is listed)",
