@@ -317,6 +317,7 @@ final class ObjectValidationRun {
                     if count == 0 { issue("W003", version, "the content directory holds no file") }
                 } else if kind == .directory {
                     issue("W002", version, "extra directory '\(entry)' in the version directory")
+                    for link in Self.links(under: full, relative: version + "/" + entry) { issue("E090", version, "\(link) is a link") }
                 } else if kind == .symlink {
                     issue("E090", version, "'\(entry)' is a symbolic link")
                 } else {
