@@ -43,6 +43,7 @@ final class InventoryCheck {
     func check() {
         for key in json.keys where !Self.allowedKeys.contains(key) {
             issue("E102", "unexpected key '\(key)' in the inventory")
+            if key.lowercased() == "fixity" { issue("E055", "fixity values must be under the key 'fixity', not '\(key)'") }
         }
         // id
         if let value = json["id"] {
@@ -93,12 +94,14 @@ final class InventoryCheck {
             if let name = value as? String, !name.isEmpty, !name.contains("/") {
                 if name == "." || name == ".." {
                     issue("E018", "contentDirectory is '\(name)'")
+                    issue("E108", "contentDirectory '\(name)' is not a direct child directory of a version directory")
                 } else {
                     contentDirectory = name
                     contentDirectorySet = true
                 }
             } else {
                 issue("E017", "contentDirectory '\(value)' is not a single path element")
+                issue("E108", "contentDirectory '\(value)' is not a direct child directory of a version directory")
             }
         }
         // manifest
@@ -126,9 +129,12 @@ final class InventoryCheck {
                 }
             } else {
                 issue("E044", "versions is not a JSON object")
+                issue("E045", "versions is not a JSON object")
             }
         } else {
             issue("E041", "no 'versions'")
+            issue("E043", "no block of versions")
+            issue("E044", "no key 'versions'")
         }
         // head
         if let value = json["head"] {
@@ -149,6 +155,7 @@ final class InventoryCheck {
             let versionDirectory = String(file.prefix(while: { $0 != "/" }))
             if !versions.contains(versionDirectory) {
                 issue("E042", "content path \(file) is not in a version directory of the inventory")
+                issue("E014", "content path \(file) names '\(versionDirectory)', which is not the name of a version directory")
             }
         }
         let manifestDigests = Set(manifestByDigest.keys)
@@ -168,6 +175,7 @@ final class InventoryCheck {
         for (digest, value) in manifest {
             guard let algorithm, algorithm.isWellFormed(digest) else {
                 issue("E025", "manifest key '\(digest.prefix(24))' is not a \(algorithmName) digest")
+                digestFormIssue(digest, what: "manifest key")
                 continue
             }
             guard let paths = value as? [Any] else {
@@ -182,6 +190,7 @@ final class InventoryCheck {
             for item in paths {
                 guard let file = item as? String else {
                     issue("E092", "manifest entry \(digest.prefix(16))… holds a value that is not a path")
+                    issue("E098", "manifest entry \(digest.prefix(16))… holds a value that is not a content path string")
                     continue
                 }
                 guard checkContentPath(file) else { continue }
@@ -201,8 +210,27 @@ final class InventoryCheck {
         }
     }
 
-    /// Content path rules (E042, E099, E100); returns whether the path is usable.
+    /// A content path written with `\\` instead of the `/` separator (E035).
+    func checkSeparator(_ file: String) {
+        if file.contains("\\") && !file.contains("/") {
+            issue("E035", "content path '\(file)' uses \\ where the separator must be /")
+        }
+    }
+
+    /// The rule a digest of the wrong form breaks besides E025/E050: another algorithm than
+    /// digestAlgorithm (E039), or not the hex encoding of digestAlgorithm (E030, E031).
+    func digestFormIssue(_ digest: String, what: String) {
+        guard let algorithm else { return }
+        if let other = DigestAlgorithm.allCases.first(where: { $0 != algorithm && $0.isWellFormed(digest) }) {
+            issue("E039", "\(what) '\(digest.prefix(24))…' has the form of a \(other.rawValue) digest: digestAlgorithm is \(algorithmName)")
+        } else if let code = FixityAlgorithms.hexEncodingCode(algorithmName) {
+            issue(code, "\(what) '\(digest.prefix(24))' is not the hex encoding of a \(algorithmName) digest")
+        }
+    }
+
+    /// Content path rules (E035, E042, E099, E100); returns whether the path is usable.
     func checkContentPath(_ file: String) -> Bool {
+        checkSeparator(file)
         if file.hasPrefix("/") || file.hasSuffix("/") {
             issue("E100", "content path '\(file)' begins or ends with /")
             return false
@@ -218,6 +246,9 @@ final class InventoryCheck {
         }
         if parts[1] != contentDirectory {
             issue("E042", "content path '\(file)' is not in the content directory '\(contentDirectory)'")
+            if json["contentDirectory"] == nil {
+                issue("E021", "content path '\(file)' is not in 'content', the content directory of an inventory without contentDirectory")
+            }
             return false
         }
         return true
@@ -227,6 +258,14 @@ final class InventoryCheck {
         guard !versions.isEmpty else {
             issue("E008", "versions is empty")
             return
+        }
+        let malformed = versions.keys.filter { OCFLInventory.versionNumber($0) == nil }.sorted()
+        if !malformed.isEmpty {
+            issue("E104", "version names not of the form vN: \(malformed.joined(separator: ", "))")
+        }
+        let notPositive = versions.keys.filter { $0.hasPrefix("v") && (OCFLInventory.versionNumber($0) ?? 0) == 0 }.sorted()
+        if !notPositive.isEmpty {
+            issue("E105", "version names whose number is not a positive base-ten integer: \(notPositive.joined(separator: ", "))")
         }
         var width = 0  // 0: not padded
         if versions["v1"] == nil {
@@ -248,15 +287,20 @@ final class InventoryCheck {
         }
         if versionSequence.count != versions.count {
             let extra = Set(versions.keys).subtracting(versionSequence).sorted()
-            let malformed = extra.filter { OCFLInventory.versionNumber($0) == nil }
-            if !malformed.isEmpty {
-                issue("E104", "version names not of the form vN: \(malformed.joined(separator: ", "))")
+            /// A well-formed name whose padding is not the one of v1 (E012).
+            func offConvention(_ name: String) -> Bool {
+                guard let number = OCFLInventory.versionNumber(name), number > 0 else { return false }
+                return name.dropFirst().count != (width == 0 ? String(number).count : width)
             }
             if width != 0 && versionSequence.count == limit {
                 issue("E011", "more versions than the zero-padding allows (\(extra.joined(separator: ", ")))")
                 issue("E013", "version \(extra.first ?? "") does not follow the naming convention of the earlier versions")
-            } else if extra.contains(where: { name in OCFLInventory.versionNumber(name) != nil && name.dropFirst().count != (width == 0 ? String(OCFLInventory.versionNumber(name)!).count : width) }) {
+            } else if extra.contains(where: offConvention) {
                 issue("E012", "version names do not all follow the same (zero-)padding: \(extra.joined(separator: ", "))")
+                let later = extra.filter { offConvention($0) && OCFLInventory.versionNumber($0)! > versionSequence.count }
+                if !later.isEmpty {
+                    issue("E013", "versions \(later.joined(separator: ", ")) do not follow the naming convention of \(versionSequence.first ?? "v1")")
+                }
             } else {
                 issue("E010", "the version sequence is not continuous: \(extra.joined(separator: ", ")) after \(versionSequence.last ?? "none")")
             }
@@ -287,6 +331,7 @@ final class InventoryCheck {
                 for (digest, list) in state {
                     guard let algorithm, algorithm.isWellFormed(digest) else {
                         issue("E050", "version \(name): state key '\(digest.prefix(24))' is not a \(algorithmName) digest")
+                        digestFormIssue(digest, what: "version \(name): state key")
                         continue
                     }
                     guard let items = list as? [Any] else {
@@ -360,8 +405,9 @@ final class InventoryCheck {
             return
         }
         for (name, blockValue) in fixity {
-            guard let algorithm = DigestAlgorithm(rawValue: name) else {
+            guard FixityAlgorithms.isKnown(name) else {
                 issue("E056", "fixity algorithm '\(name)' is not in the OCFL vocabulary")
+                issue("E026", "fixity algorithm '\(name)' is neither in the spec's digest algorithms nor in extension 0009-digest-algorithms")
                 continue
             }
             guard let block = blockValue as? [String: Any] else {
@@ -371,8 +417,11 @@ final class InventoryCheck {
             var seen = Set<String>()
             var files: [String: String] = [:]
             for (digest, list) in block {
-                guard algorithm.isWellFormed(digest) else {
+                guard FixityAlgorithms.isWellFormed(digest, algorithm: name) else {
                     issue("E057", "fixity \(name) key '\(digest.prefix(24))' is not a \(name) digest")
+                    if let code = FixityAlgorithms.hexEncodingCode(name) {
+                        issue(code, "fixity \(name) key '\(digest.prefix(24))' is not the hex encoding of a \(name) digest")
+                    }
                     continue
                 }
                 guard let paths = list as? [Any] else {
@@ -387,6 +436,7 @@ final class InventoryCheck {
                         issue("E057", "fixity \(name) entry holds a value that is not a path")
                         continue
                     }
+                    checkSeparator(file)
                     if file.hasPrefix("/") || file.hasSuffix("/") {
                         issue("E100", "fixity content path '\(file)' begins or ends with /")
                     } else if file.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Validates an OCFL object directory against the OCFL 1.1 specification (objects written by any
 /// tool, not only this one): declaration, inventory structure and values, version sequence,
@@ -50,30 +55,22 @@ final class ObjectValidationRun {
         }
         let typedEntries = (try? FileSystem.entries(path)) ?? []
         let entries = typedEntries.map(\.name)
-        // Conformance declaration (§3.1).
-        let declarations = entries.filter { $0.hasPrefix("0=") }
-        var declared: String?
+        // Conformance declaration (§3.1), a NAMASTE file (E002).
+        let declarations = DeclarationName.check(entries, in: path, prefix: "ocfl_object_", codes: .object) { issue($0, "root", $1) }
+        let declared = declarations.compactMap(\.version).max()
         if declarations.isEmpty {
             issue("E003", "root", "no object conformance declaration 0=ocfl_object_1.1")
-        } else {
-            if declarations.count > 1 { issue("E003", "root", "\(declarations.count) conformance declarations: \(declarations.joined(separator: ", "))") }
-            for name in declarations {
-                guard let version = ["1.0", "1.1"].first(where: { name == "0=ocfl_object_\($0)" }) else {
-                    issue("E006", "root", "conformance declaration '\(name)' is not 0=ocfl_object_1.x")
-                    continue
-                }
-                let content = (try? FileSystem.readFile(path + "/" + name)) ?? Data()
-                if content != Data("ocfl_object_\(version)\n".utf8) {
-                    issue("E007", "root", "'\(name)' does not contain 'ocfl_object_\(version)\\n'")
-                }
-                if declared == nil || version > declared! { declared = version }
-            }
+        } else if declarations.count > 1 {
+            issue("E003", "root", "\(declarations.count) conformance declarations: \(declarations.map(\.name).joined(separator: ", "))")
         }
         if let declared { specVersion = declared }
         report.specVersion = specVersion
 
         guard FileSystem.kind(path + "/inventory.json") == .file else {
             issue("E063", "root", "no root inventory.json")
+            for name in entries where Self.looksLikeInventory(name) {
+                issue("E034", "root", "'\(name)' looks like the inventory, which must be named inventory.json")
+            }
             return
         }
         guard let rootData = try? FileSystem.readFile(path + "/inventory.json") else {
@@ -96,6 +93,7 @@ final class ObjectValidationRun {
         checkSidecar(directory: path, inventoryData: rootData, algorithm: root.algorithmName, location: "root")
         checkObjectRoot(entries: typedEntries, root: root)
         let prior = checkVersionInventories(root: root, rootData: rootData)
+        checkHardLinks(entries: typedEntries, directory: path, location: "root")
         if rootInventoryValid { checkContent(root: root, prior: prior) }
     }
 
@@ -105,6 +103,9 @@ final class ObjectValidationRun {
         let sidecar = directory + "/inventory.json." + algorithm
         guard FileSystem.kind(sidecar) == .file, let data = try? FileSystem.readFile(sidecar) else {
             issue("E058", location, "no sidecar inventory.json.\(algorithm)")
+            for name in (try? FileSystem.list(directory)) ?? [] where name.hasPrefix("inventory.json.") {
+                issue("E059", location, "sidecar \(name) is not named after the inventory's digestAlgorithm \(algorithm)")
+            }
             return
         }
         let text = String(decoding: data, as: UTF8.self)
@@ -133,10 +134,19 @@ final class ObjectValidationRun {
                 if name.hasPrefix("0=") || name == "inventory.json" || name == "inventory.json." + root.algorithmName { continue }
                 issue("E001", "root", "unexpected file '\(name)' in the object root")
             case .directory:
-                if versions.contains(name) || name == "logs" { continue }
+                if versions.contains(name) { continue }
+                if name == "logs" {
+                    for link in Self.links(under: full, relative: name) { issue("E090", "root", "\(link) is a link") }
+                    continue
+                }
                 if name == "extensions" {
                     for ext in (try? FileSystem.list(full)) ?? [] {
-                        if FileSystem.kind(full + "/" + ext) != .directory {
+                        let kind = FileSystem.kind(full + "/" + ext)
+                        if kind == .directory {
+                            for link in Self.links(under: full + "/" + ext, relative: "extensions/" + ext) { issue("E090", "root", "\(link) is a link") }
+                        }
+                        if kind == .symlink { issue("E090", "root", "extensions/\(ext) is a symbolic link") }
+                        if kind != .directory {
                             issue("E067", "root", "extensions/\(ext) is not an extension directory")
                         } else if !OCFLObjectValidator.registeredExtensions.contains(ext) {
                             issue("W013", "root", "extensions/\(ext) is not a registered extension name")
@@ -146,6 +156,9 @@ final class ObjectValidationRun {
                     issue("E046", "root", "version directory '\(name)' is not in the inventory")
                 } else {
                     issue("E001", "root", "unexpected directory '\(name)' in the object root")
+                    if let nested = Self.objectDeclaration(under: full, relative: name) {
+                        issue("E082", "root", "an object root (\(nested)) inside this object: object roots must be terminal")
+                    }
                 }
             case .symlink:
                 issue("E090", "root", "'\(name)' is a symbolic link")
@@ -159,6 +172,9 @@ final class ObjectValidationRun {
 
     /// content path → (algorithm, digest, version) from earlier inventories, to check content against too.
     typealias PriorDigests = [String: [(algorithm: String, digest: String, version: String)]]
+
+    /// The digest algorithm of each version directory's inventory, naming its sidecar.
+    var sidecarAlgorithms: [String: String] = [:]
 
     func checkVersionInventories(root: InventoryCheck, rootData: Data) -> PriorDigests {
         var prior: PriorDigests = [:]
@@ -174,6 +190,7 @@ final class ObjectValidationRun {
                 continue
             }
             var thisSpec = specVersion
+            sidecarAlgorithms[version] = root.algorithmName
             if version == root.head {
                 if data != rootData {
                     issue("E064", version, "\(version)/inventory.json differs from the root inventory.json")
@@ -190,6 +207,7 @@ final class ObjectValidationRun {
                 check.check()
                 thisSpec = check.specVersion
                 guard check.algorithm != nil else { continue }
+                sidecarAlgorithms[version] = check.algorithmName
                 checkSidecar(directory: directory, inventoryData: data, algorithm: check.algorithmName, location: version)
                 if let id = root.id, let versionId = check.id, id != versionId {
                     issue("E110", version, "id '\(versionId)' differs from the root inventory's '\(id)'")
@@ -272,21 +290,34 @@ final class ObjectValidationRun {
 
     func checkContent(root: InventoryCheck, prior: PriorDigests) {
         var seen = Set<String>()
+        let versionsWithContent = Set(root.manifestFiles.keys.map { String($0.prefix(while: { $0 != "/" })) })
         for version in root.versionSequence {
             let directory = path + "/" + version
             guard FileSystem.kind(directory) == .directory else {
                 issue("E010", "root", "version directory \(version) is missing")
+                issue("E046", "root", "version \(version) of the inventory has no version directory")
                 continue
             }
-            for (entry, kind) in (try? FileSystem.entries(directory)) ?? [] {
+            if versionsWithContent.contains(version) && FileSystem.kind(directory + "/" + root.contentDirectory) != .directory {
+                issue("E016", version, "the manifest has content in \(version)/\(root.contentDirectory), which is not a directory")
+            }
+            let versionEntries = (try? FileSystem.entries(directory)) ?? []
+            checkHardLinks(entries: versionEntries, directory: directory, location: version)
+            for (entry, kind) in versionEntries {
                 let full = directory + "/" + entry
-                if entry == "inventory.json" || (entry.hasPrefix("inventory.json.") && kind == .file) { continue }
+                if kind == .file && (entry == "inventory.json" || entry == "inventory.json." + (sidecarAlgorithms[version] ?? root.algorithmName)) {
+                    continue
+                }
+                if kind == .file && Self.looksLikeInventory(entry) && entry != "inventory.json" {
+                    issue("E034", version, "'\(entry)' looks like an inventory, which must be named inventory.json")
+                }
                 if entry == root.contentDirectory && kind == .directory {
                     var count = 0
                     walkContent(full, relative: version + "/" + entry, seen: &seen, count: &count, location: version)
                     if count == 0 { issue("W003", version, "the content directory holds no file") }
                 } else if kind == .directory {
                     issue("W002", version, "extra directory '\(entry)' in the version directory")
+                    for link in Self.links(under: full, relative: version + "/" + entry) { issue("E090", version, "\(link) is a link") }
                 } else if kind == .symlink {
                     issue("E090", version, "'\(entry)' is a symbolic link")
                 } else {
@@ -324,6 +355,13 @@ final class ObjectValidationRun {
                 continue
             }
             var reported = Set<String>()
+            for entry in wanted where entry.algorithm == "size" && !reported.contains("size") {
+                let size = Self.fileSize(path + "/" + file)
+                if String(size) != entry.digest {
+                    reported.insert("size")
+                    issue("E093", entry.version, "content \(file) has \(size) bytes, the fixity size says \(entry.digest)", contentPath: file)
+                }
+            }
             for entry in wanted {
                 guard let algorithm = DigestAlgorithm(rawValue: entry.algorithm), let value = actual[algorithm] else { continue }
                 if value != entry.digest.lowercased() && !reported.contains(entry.code + entry.algorithm) {
@@ -351,8 +389,67 @@ final class ObjectValidationRun {
             default:
                 seen.insert(rel)
                 count += 1
+                if Self.linkCount(full) > 1 { issue("E090", location, "\(rel) is a hard link (\(Self.linkCount(full)) names)", contentPath: rel) }
             }
         }
+    }
+
+    // MARK: links, nested objects, inventory names
+
+    /// Regular files of a directory listing that have other names elsewhere (hard links, E090).
+    func checkHardLinks(entries: [(name: String, kind: FileSystem.Kind)], directory: String, location: String) {
+        for (name, kind) in entries where kind == .file {
+            let count = Self.linkCount(directory + "/" + name)
+            if count > 1 { issue("E090", location, "'\(name)' is a hard link (\(count) names)") }
+        }
+    }
+
+    /// The size in bytes of the file at `path` (0 when it cannot be read).
+    static func fileSize(_ path: String) -> Int {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return 0 }
+        return Int(st.st_size)
+    }
+
+    /// The symbolic links and hard-linked files below `directory` (paths prefixed by `relative`).
+    static func links(under directory: String, relative: String) -> [String] {
+        var found: [String] = []
+        for (name, kind) in (try? FileSystem.entries(directory)) ?? [] {
+            let full = directory + "/" + name
+            switch kind {
+            case .directory: found += links(under: full, relative: relative + "/" + name)
+            case .symlink: found.append(relative + "/" + name)
+            case .file where linkCount(full) > 1: found.append(relative + "/" + name)
+            default: continue
+            }
+        }
+        return found
+    }
+
+    /// The number of names (hard links) of the file at `path` (0 when it cannot be read).
+    static func linkCount(_ path: String) -> Int {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return 0 }
+        return Int(st.st_nlink)
+    }
+
+    /// The first object declaration (`0=ocfl_object_…`) under `directory`, as a path relative to
+    /// the object root, or nil.
+    static func objectDeclaration(under directory: String, relative: String) -> String? {
+        for (name, kind) in (try? FileSystem.entries(directory)) ?? [] {
+            if kind == .file && name.hasPrefix("0=ocfl_object_") { return relative + "/" + name }
+            if kind == .directory, let found = objectDeclaration(under: directory + "/" + name, relative: relative + "/" + name) {
+                return found
+            }
+        }
+        return nil
+    }
+
+    /// `inventory.json` under another case or with something between (`Inventory.JSON`,
+    /// `inventory-v1.json`): an inventory named otherwise (E034).
+    static func looksLikeInventory(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower.hasPrefix("inventory") && lower.hasSuffix(".json")
     }
 }
 

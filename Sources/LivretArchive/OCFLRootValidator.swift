@@ -26,23 +26,13 @@ public struct OCFLRootValidator: Sendable {
             issue("E069", root, "the storage root is not a directory")
             return report
         }
-        // Declaration.
-        var rootSpec = "1.1"
-        let declarations = entries.filter { $0.hasPrefix("0=") }
+        // Declaration, a NAMASTE file (E075).
+        let declarations = DeclarationName.check(entries, in: root, prefix: "ocfl_", codes: .storageRoot) { issue($0, "storage root", $1) }
+        let rootSpec = declarations.compactMap(\.version).last ?? "1.1"
         if declarations.isEmpty {
             issue("E069", "storage root", "no storage root declaration 0=ocfl_1.1")
         } else if declarations.count > 1 {
-            issue("E076", "storage root", "\(declarations.count) declarations: \(declarations.joined(separator: ", "))")
-        }
-        for name in declarations {
-            guard let version = ["1.0", "1.1"].first(where: { name == "0=ocfl_\($0)" }) else {
-                issue("E079", "storage root", "declaration '\(name)' is not 0=ocfl_1.x")
-                continue
-            }
-            rootSpec = version
-            if (try? FileSystem.readFile(root + "/" + name)) != Data("ocfl_\(version)\n".utf8) {
-                issue("E080", "storage root", "'\(name)' does not contain 'ocfl_\(version)\\n'")
-            }
+            issue("E076", "storage root", "\(declarations.count) declarations: \(declarations.map(\.name).joined(separator: ", "))")
         }
         // Layout.
         var layout: StorageLayout?
@@ -63,7 +53,10 @@ public struct OCFLRootValidator: Sendable {
         // Extensions.
         if FileSystem.kind(root + "/extensions") == .directory {
             for name in (try? FileSystem.list(root + "/extensions")) ?? [] {
-                if FileSystem.kind(root + "/extensions/" + name) != .directory {
+                let kind = FileSystem.kind(root + "/extensions/" + name)
+                let links = kind == .symlink ? [name] : kind == .directory ? ObjectValidationRun.links(under: root + "/extensions/" + name, relative: name) : []
+                for link in links { issue("E090", "extensions", "'\(link)' is a link") }
+                if kind != .directory {
                     issue("E112", "extensions", "'\(name)' is not an extension directory")
                 } else if !OCFLObjectValidator.registeredExtensions.contains(name) {
                     issue("W016", "extensions", "'\(name)' is not a registered extension name")
@@ -75,11 +68,16 @@ public struct OCFLRootValidator: Sendable {
         for name in entries where name != "extensions" {
             let full = root + "/" + name
             switch FileSystem.kind(full) {
-            case .directory: walk(full, relative: name, objects: &objects, issue: issue)
+            case .directory:
+                if !walk(full, relative: name, objects: &objects, issue: issue) {
+                    issue("E088", name, "directory of the storage root holding no OCFL object (only the storage hierarchy and extensions may be directories)")
+                }
             case .symlink: issue("E090", name, "symbolic link in the storage root")
             default: continue  // files in the root are ignored (E087)
             }
         }
+        // Layout patterns are judged where they are known: no declared layout, or 0003's.
+        if layout != nil || !FileSystem.exists(root + "/ocfl_layout.json") { checkLayoutConsistency(objects, issue: issue) }
         // Objects, in parallel.
         let slots = ReportSlots(count: objects.count)
         let validator = OCFLObjectValidator(checkDigests: checkDigests)
@@ -110,24 +108,48 @@ public struct OCFLRootValidator: Sendable {
         return report
     }
 
-    /// Walks the storage hierarchy below the root, collecting object roots.
-    private func walk(_ path: String, relative: String, objects: inout [String], issue: (String, String, String) -> Void) {
+    /// Walks the storage hierarchy below the root, collecting object roots; returns whether it
+    /// found any below `path`.
+    @discardableResult
+    private func walk(_ path: String, relative: String, objects: inout [String], issue: (String, String, String) -> Void) -> Bool {
         let entries = (try? FileSystem.entries(path)) ?? []
         if entries.contains(where: { $0.name.hasPrefix("0=ocfl_object_") }) {
             objects.append(relative)
-            return
+            return true
         }
         if entries.isEmpty {
             issue("E073", relative, "empty directory in the storage hierarchy")
-            return
+            issue("E085", relative, "the storage hierarchy ends in a directory that is not an object root")
+            return false
         }
+        var found = false
         for (name, kind) in entries {
             let full = path + "/" + name
             switch kind {
-            case .directory: walk(full, relative: relative + "/" + name, objects: &objects, issue: issue)
+            case .directory: found = walk(full, relative: relative + "/" + name, objects: &objects, issue: issue) || found
             case .symlink: issue("E090", relative + "/" + name, "symbolic link in the storage hierarchy")
-            default: issue("E084", relative + "/" + name, "file in an intermediate directory of the storage hierarchy (not part of an object)")
+            default:
+                issue("E084", relative + "/" + name, "file in an intermediate directory of the storage hierarchy (not part of an object)")
+                issue("E072", relative + "/" + name, "file in the storage hierarchy that is not part of an OCFL object")
             }
+        }
+        if !entries.contains(where: { $0.kind == .directory }) {
+            issue("E085", relative, "the storage hierarchy ends in a directory that is not an object root")
+        }
+        return found
+    }
+
+    /// One layout pattern (W014) and either top-level objects or a hierarchy (W015): the pattern
+    /// of an object path is the length of each directory above the object root.
+    private func checkLayoutConsistency(_ objects: [String], issue: (String, String, String) -> Void) {
+        let patterns = Dictionary(grouping: objects) { $0.split(separator: "/").dropLast().map(\.count) }
+        if let topLevel = patterns[[]], patterns.count > 1, let nested = objects.first(where: { $0.contains("/") }) {
+            issue("W015", "storage root", "both top-level objects (\(topLevel[0])) and objects in a hierarchy (\(nested))")
+        }
+        let hierarchies = patterns.filter { !$0.key.isEmpty }
+        if hierarchies.count > 1 {
+            let examples = hierarchies.values.compactMap(\.first).sorted().prefix(3)
+            issue("W014", "storage root", "objects stored with \(hierarchies.count) layout patterns: \(examples.joined(separator: ", "))")
         }
     }
 
