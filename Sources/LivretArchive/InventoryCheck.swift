@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 
 /// Checks one inventory's JSON (root or version inventory) for the structure and values OCFL 1.1
 /// requires (§3.5), reporting into the validation run, and keeps what later checks need.
@@ -42,14 +43,14 @@ final class InventoryCheck {
 
     func check() {
         for key in json.keys where !Self.allowedKeys.contains(key) {
-            issue("E102", "unexpected key '\(key)' in the inventory")
+            issue("E102", "unexpected key \(MessageText.quoted(key)) in the inventory")
         }
         // id
         if let value = json["id"] {
             if let string = value as? String, !string.isEmpty {
                 id = string
                 if !SyntaxChecks.isURI(string) {
-                    issue("W005", "id '\(string)' is not a URI")
+                    issue("W005", "id \(MessageText.quoted(string)) is not a URI")
                 }
             } else {
                 issue("E037", "id is not a non-empty string")
@@ -62,9 +63,9 @@ final class InventoryCheck {
             if let type = value as? String {
                 let match = type == "https://ocfl.io/1.1/spec/#inventory" || type == "https://ocfl.io/1.0/spec/#inventory"
                 if let expectedType, type != expectedType {
-                    issue("E038", "type '\(type)' is not '\(expectedType)'")
+                    issue("E038", "type \(MessageText.quoted(type)) is not \(MessageText.quoted(expectedType))")
                 } else if !match {
-                    issue("E038", "type '\(type)' is not an OCFL inventory type")
+                    issue("E038", "type \(MessageText.quoted(type)) is not an OCFL inventory type")
                 }
                 if match { specVersion = type.contains("/1.0/") ? "1.0" : "1.1" }
             } else {
@@ -82,7 +83,7 @@ final class InventoryCheck {
                 issue("W004", "digestAlgorithm is sha256; sha512 is recommended")
             } else {
                 algorithm = nil
-                issue("E025", "digestAlgorithm '\(value)' is neither sha512 nor sha256")
+                issue("E025", "digestAlgorithm \(MessageText.quoted(value)) is neither sha512 nor sha256")
                 return
             }
         } else {
@@ -92,13 +93,13 @@ final class InventoryCheck {
         if let value = json["contentDirectory"] {
             if let name = value as? String, !name.isEmpty, !name.contains("/") {
                 if name == "." || name == ".." {
-                    issue("E018", "contentDirectory is '\(name)'")
+                    issue("E018", "contentDirectory is \(MessageText.quoted(name))")
                 } else {
                     contentDirectory = name
                     contentDirectorySet = true
                 }
             } else {
-                issue("E017", "contentDirectory '\(value)' is not a single path element")
+                issue("E017", "contentDirectory \(MessageText.quoted(value)) is not a single path element")
             }
         }
         // manifest
@@ -135,7 +136,7 @@ final class InventoryCheck {
             if let name = value as? String {
                 head = name
                 if let last = versionSequence.last, name != last {
-                    issue("E040", "head is '\(name)', the highest version is '\(last)'")
+                    issue("E040", "head is \(MessageText.quoted(name)), the highest version is \(MessageText.quoted(last))")
                 }
             } else {
                 issue("E040", "head is not a string")
@@ -167,7 +168,7 @@ final class InventoryCheck {
         var directories = Set<String>()
         for (digest, value) in manifest {
             guard let algorithm, algorithm.isWellFormed(digest) else {
-                issue("E025", "manifest key '\(digest.prefix(24))' is not a \(algorithmName) digest")
+                issue("E025", "manifest key \(MessageText.quoted(digest.prefix(24))) is not a \(algorithmName) digest")
                 continue
             }
             guard let paths = value as? [Any] else {
@@ -204,20 +205,20 @@ final class InventoryCheck {
     /// Content path rules (E042, E099, E100); returns whether the path is usable.
     func checkContentPath(_ file: String) -> Bool {
         if file.hasPrefix("/") || file.hasSuffix("/") {
-            issue("E100", "content path '\(file)' begins or ends with /")
+            issue("E100", "content path \(MessageText.quoted(file)) begins or ends with /")
             return false
         }
         let parts = file.split(separator: "/", omittingEmptySubsequences: false)
         if parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
-            issue("E099", "content path '\(file)' has an empty, . or .. element")
+            issue("E099", "content path \(MessageText.quoted(file)) has an empty, . or .. element")
             return false
         }
         guard parts.count >= 3, OCFLInventory.versionNumber(String(parts[0])) != nil else {
-            issue("E042", "content path '\(file)' is not of the form vN/\(contentDirectory)/…")
+            issue("E042", "content path \(MessageText.quoted(file)) is not of the form vN/\(contentDirectory)/…")
             return false
         }
         if parts[1] != contentDirectory {
-            issue("E042", "content path '\(file)' is not in the content directory '\(contentDirectory)'")
+            issue("E042", "content path \(MessageText.quoted(file)) is not in the content directory \(MessageText.quoted(contentDirectory))")
             return false
         }
         return true
@@ -266,12 +267,12 @@ final class InventoryCheck {
     /// Checks one version block; returns the normalized digests its state uses.
     func checkVersion(_ name: String, _ block: [String: Any]) -> Set<String> {
         for key in block.keys where !Self.versionKeys.contains(key) {
-            issue("E102", "unexpected key '\(key)' in version \(name)")
+            issue("E102", "unexpected key \(MessageText.quoted(key)) in version \(name)")
         }
         if let created = block["created"] {
             if let text = created as? String {
                 if !SyntaxChecks.isRFC3339(text) {
-                    issue("E049", "version \(name): created '\(text)' is not an RFC 3339 date-time with seconds and time zone")
+                    issue("E049", "version \(name): created \(MessageText.quoted(text)) is not an RFC 3339 date-time with seconds and time zone")
                 }
             } else {
                 issue("E049", "version \(name): created is not a string")
@@ -286,7 +287,7 @@ final class InventoryCheck {
                 var directories = Set<String>()
                 for (digest, list) in state {
                     guard let algorithm, algorithm.isWellFormed(digest) else {
-                        issue("E050", "version \(name): state key '\(digest.prefix(24))' is not a \(algorithmName) digest")
+                        issue("E050", "version \(name): state key \(MessageText.quoted(digest.prefix(24))) is not a \(algorithmName) digest")
                         continue
                     }
                     guard let items = list as? [Any] else {
@@ -303,22 +304,22 @@ final class InventoryCheck {
                             continue
                         }
                         if logical.hasPrefix("/") || logical.hasSuffix("/") {
-                            issue("E053", "version \(name): logical path '\(logical)' begins or ends with /")
+                            issue("E053", "version \(name): logical path \(MessageText.quoted(logical)) begins or ends with /")
                             continue
                         }
                         let parts = logical.split(separator: "/", omittingEmptySubsequences: false)
                         if parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
-                            issue("E052", "version \(name): logical path '\(logical)' has an empty, . or .. element")
+                            issue("E052", "version \(name): logical path \(MessageText.quoted(logical)) has an empty, . or .. element")
                             continue
                         }
                         if !paths.insert(logical).inserted {
-                            issue("E095", "version \(name): logical path '\(logical)' appears more than once")
+                            issue("E095", "version \(name): logical path \(MessageText.quoted(logical)) appears more than once")
                         }
                         for end in 1..<max(1, parts.count) { directories.insert(parts[0..<end].joined(separator: "/")) }
                     }
                 }
                 for directory in directories.sorted() where paths.contains(directory) {
-                    issue("E095", "version \(name): logical path '\(directory)' is both a file and a directory")
+                    issue("E095", "version \(name): logical path \(MessageText.quoted(directory)) is both a file and a directory")
                 }
             } else {
                 issue("E050", "version \(name): state is not a JSON object")
@@ -337,7 +338,7 @@ final class InventoryCheck {
                 if let address = userBlock["address"] {
                     if let text = address as? String {
                         if !SyntaxChecks.isURI(text, allowSpaces: false) {
-                            issue("W009", "version \(name): user address '\(text)' is not a URI")
+                            issue("W009", "version \(name): user address \(MessageText.quoted(text)) is not a URI")
                         }
                     } else {
                         issue("E054", "version \(name): user address is not a string")
@@ -361,7 +362,7 @@ final class InventoryCheck {
         }
         for (name, blockValue) in fixity {
             guard let algorithm = DigestAlgorithm(rawValue: name) else {
-                issue("E056", "fixity algorithm '\(name)' is not in the OCFL vocabulary")
+                issue("E056", "fixity algorithm \(MessageText.quoted(name)) is not in the OCFL vocabulary")
                 continue
             }
             guard let block = blockValue as? [String: Any] else {
@@ -372,7 +373,7 @@ final class InventoryCheck {
             var files: [String: String] = [:]
             for (digest, list) in block {
                 guard algorithm.isWellFormed(digest) else {
-                    issue("E057", "fixity \(name) key '\(digest.prefix(24))' is not a \(name) digest")
+                    issue("E057", "fixity \(name) key \(MessageText.quoted(digest.prefix(24))) is not a \(name) digest")
                     continue
                 }
                 guard let paths = list as? [Any] else {
@@ -388,9 +389,9 @@ final class InventoryCheck {
                         continue
                     }
                     if file.hasPrefix("/") || file.hasSuffix("/") {
-                        issue("E100", "fixity content path '\(file)' begins or ends with /")
+                        issue("E100", "fixity content path \(MessageText.quoted(file)) begins or ends with /")
                     } else if file.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
-                        issue("E099", "fixity content path '\(file)' has an empty, . or .. element")
+                        issue("E099", "fixity content path \(MessageText.quoted(file)) has an empty, . or .. element")
                     } else if manifestFiles[file] == nil {
                         issue("E057", "fixity \(name) names content path \(file), which is not in the manifest")
                     } else {

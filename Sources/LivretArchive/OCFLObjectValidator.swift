@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 
 /// Validates an OCFL object directory against the OCFL 1.1 specification (objects written by any
 /// tool, not only this one): declaration, inventory structure and values, version sequence,
@@ -59,12 +60,12 @@ final class ObjectValidationRun {
             if declarations.count > 1 { issue("E003", "root", "\(declarations.count) conformance declarations: \(declarations.joined(separator: ", "))") }
             for name in declarations {
                 guard let version = ["1.0", "1.1"].first(where: { name == "0=ocfl_object_\($0)" }) else {
-                    issue("E006", "root", "conformance declaration '\(name)' is not 0=ocfl_object_1.x")
+                    issue("E006", "root", "conformance declaration \(MessageText.quoted(name)) is not 0=ocfl_object_1.x")
                     continue
                 }
                 let content = (try? FileSystem.readFile(path + "/" + name)) ?? Data()
                 if content != Data("ocfl_object_\(version)\n".utf8) {
-                    issue("E007", "root", "'\(name)' does not contain 'ocfl_object_\(version)\\n'")
+                    issue("E007", "root", "\(MessageText.quoted(name)) does not contain 'ocfl_object_\(version)\\n'")
                 }
                 if declared == nil || version > declared! { declared = version }
             }
@@ -131,7 +132,7 @@ final class ObjectValidationRun {
             switch kind {
             case .file:
                 if name.hasPrefix("0=") || name == "inventory.json" || name == "inventory.json." + root.algorithmName { continue }
-                issue("E001", "root", "unexpected file '\(name)' in the object root")
+                issue("E001", "root", "unexpected file \(MessageText.quoted(name)) in the object root")
             case .directory:
                 if versions.contains(name) || name == "logs" { continue }
                 if name == "extensions" {
@@ -143,14 +144,14 @@ final class ObjectValidationRun {
                         }
                     }
                 } else if OCFLInventory.versionNumber(name) != nil {
-                    issue("E046", "root", "version directory '\(name)' is not in the inventory")
+                    issue("E046", "root", "version directory \(MessageText.quoted(name)) is not in the inventory")
                 } else {
-                    issue("E001", "root", "unexpected directory '\(name)' in the object root")
+                    issue("E001", "root", "unexpected directory \(MessageText.quoted(name)) in the object root")
                 }
             case .symlink:
-                issue("E090", "root", "'\(name)' is a symbolic link")
+                issue("E090", "root", "\(MessageText.quoted(name)) is a symbolic link")
             default:
-                issue("E001", "root", "unexpected entry '\(name)' in the object root")
+                issue("E001", "root", "unexpected entry \(MessageText.quoted(name)) in the object root")
             }
         }
     }
@@ -192,10 +193,10 @@ final class ObjectValidationRun {
                 guard check.algorithm != nil else { continue }
                 checkSidecar(directory: directory, inventoryData: data, algorithm: check.algorithmName, location: version)
                 if let id = root.id, let versionId = check.id, id != versionId {
-                    issue("E110", version, "id '\(versionId)' differs from the root inventory's '\(id)'")
+                    issue("E110", version, "id \(MessageText.quoted(versionId)) differs from the root inventory's \(MessageText.quoted(id))")
                 }
                 if check.head != version {
-                    issue("E040", version, "\(version)/inventory.json has head '\(check.head ?? "?")'")
+                    issue("E040", version, "\(version)/inventory.json has head \(MessageText.quoted(check.head ?? "?"))")
                 }
                 if firstSetsContentDirectory == nil {
                     firstSetsContentDirectory = check.contentDirectorySet
@@ -206,7 +207,7 @@ final class ObjectValidationRun {
                     issue("E019", version, "contentDirectory is set after the first version")
                 }
                 if check.contentDirectory != root.contentDirectory {
-                    issue("E020", version, "contentDirectory '\(check.contentDirectory)' differs from the root's '\(root.contentDirectory)'")
+                    issue("E020", version, "contentDirectory \(MessageText.quoted(check.contentDirectory)) differs from the root's \(MessageText.quoted(root.contentDirectory))")
                 }
                 let manifestPaths = Set(check.manifestFiles.keys)
                 let missing = priorManifestPaths.subtracting(manifestPaths)
@@ -247,14 +248,14 @@ final class ObjectValidationRun {
             }
             if prior.algorithmName == root.algorithmName {
                 for (logical, digest) in priorMap where rootMap[logical] != digest {
-                    issue("E066", prior.location, "version \(version): '\(logical)' has another digest than in the root inventory")
+                    issue("E066", prior.location, "version \(version): \(MessageText.quoted(logical)) has another digest than in the root inventory")
                 }
             } else {
                 for (logical, digest) in priorMap {
                     let priorFiles = Set(prior.manifestPaths(forDigest: digest))
                     let rootFiles = Set(root.manifestPaths(forDigest: rootMap[logical] ?? ""))
                     if !priorFiles.isSubset(of: rootFiles) {
-                        issue("E066", prior.location, "version \(version): '\(logical)' maps to other content than in the root inventory")
+                        issue("E066", prior.location, "version \(version): \(MessageText.quoted(logical)) maps to other content than in the root inventory")
                     }
                 }
             }
@@ -262,7 +263,7 @@ final class ObjectValidationRun {
                 let a = prior.versionBlocks[version]?[key]
                 let b = root.versionBlocks[version]?[key]
                 if !jsonEqual(a, b) {
-                    issue("W011", prior.location, "version \(version): '\(key)' differs from the root inventory")
+                    issue("W011", prior.location, "version \(version): \(MessageText.quoted(key)) differs from the root inventory")
                 }
             }
         }
@@ -286,11 +287,11 @@ final class ObjectValidationRun {
                     walkContent(full, relative: version + "/" + entry, seen: &seen, count: &count, location: version)
                     if count == 0 { issue("W003", version, "the content directory holds no file") }
                 } else if kind == .directory {
-                    issue("W002", version, "extra directory '\(entry)' in the version directory")
+                    issue("W002", version, "extra directory \(MessageText.quoted(entry)) in the version directory")
                 } else if kind == .symlink {
-                    issue("E090", version, "'\(entry)' is a symbolic link")
+                    issue("E090", version, "\(MessageText.quoted(entry)) is a symbolic link")
                 } else {
-                    issue("E015", version, "unexpected file '\(entry)' in the version directory")
+                    issue("E015", version, "unexpected file \(MessageText.quoted(entry)) in the version directory")
                 }
             }
         }

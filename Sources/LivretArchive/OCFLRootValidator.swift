@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LivretModel
 
 /// Validates an OCFL 1.1 storage root (§4): its declaration, `ocfl_layout.json`, extensions, the
 /// storage hierarchy (no stray files, no empty directories, no links, terminal object roots,
@@ -36,12 +37,12 @@ public struct OCFLRootValidator: Sendable {
         }
         for name in declarations {
             guard let version = ["1.0", "1.1"].first(where: { name == "0=ocfl_\($0)" }) else {
-                issue("E079", "storage root", "declaration '\(name)' is not 0=ocfl_1.x")
+                issue("E079", "storage root", "declaration \(MessageText.quoted(name)) is not 0=ocfl_1.x")
                 continue
             }
             rootSpec = version
             if (try? FileSystem.readFile(root + "/" + name)) != Data("ocfl_\(version)\n".utf8) {
-                issue("E080", "storage root", "'\(name)' does not contain 'ocfl_\(version)\\n'")
+                issue("E080", "storage root", "\(MessageText.quoted(name)) does not contain 'ocfl_\(version)\\n'")
             }
         }
         // Layout.
@@ -54,7 +55,7 @@ public struct OCFLRootValidator: Sendable {
                 if name == StorageLayout.extensionName {
                     layout = Self.readLayout0003(root: root, issue: issue)
                 } else if name.range(of: #"^[0-9]{4}-[a-z0-9-]+$"#, options: .regularExpression) == nil {
-                    issue("E071", "ocfl_layout.json", "extension '\(name)' is not a registered extension name")
+                    issue("E071", "ocfl_layout.json", "extension \(MessageText.quoted(name)) is not a registered extension name")
                 }
             } else {
                 issue("E070", "ocfl_layout.json", "not a JSON object with string keys 'extension' and 'description'")
@@ -64,9 +65,9 @@ public struct OCFLRootValidator: Sendable {
         if FileSystem.kind(root + "/extensions") == .directory {
             for name in (try? FileSystem.list(root + "/extensions")) ?? [] {
                 if FileSystem.kind(root + "/extensions/" + name) != .directory {
-                    issue("E112", "extensions", "'\(name)' is not an extension directory")
+                    issue("E112", "extensions", "\(MessageText.quoted(name)) is not an extension directory")
                 } else if !OCFLObjectValidator.registeredExtensions.contains(name) {
-                    issue("W016", "extensions", "'\(name)' is not a registered extension name")
+                    issue("W016", "extensions", "\(MessageText.quoted(name)) is not a registered extension name")
                 }
             }
         }
@@ -98,10 +99,10 @@ public struct OCFLRootValidator: Sendable {
             }
             if let id = object.id {
                 if let layout, layout.path(for: id) != relative {
-                    object.issues.append(ValidationIssue(code: "E083", message: "object '\(id)' is at \(relative), its layout path is \(layout.path(for: id))", location: relative))
+                    object.issues.append(ValidationIssue(code: "E083", message: "object \(MessageText.quoted(id)) is at \(relative), its layout path is \(layout.path(for: id))", location: relative))
                 }
                 if let other = ids[id] {
-                    object.issues.append(ValidationIssue(code: "E037", message: "id '\(id)' is also the id of the object at \(other)", location: relative))
+                    object.issues.append(ValidationIssue(code: "E037", message: "id \(MessageText.quoted(id)) is also the id of the object at \(other)", location: relative))
                 }
                 ids[id] = relative
             }

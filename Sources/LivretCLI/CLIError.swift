@@ -10,9 +10,11 @@ public enum LivretExit {
     public static let io: Int32 = 74
 }
 
-/// Prints a message on standard error.
+/// Prints a message on standard error, control characters that came from input escaped
+/// (`MessageText.escaped`, line feeds kept: a message may list several problems).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+    let safe = MessageText.escaped(message, keepingNewlines: true)
+    FileHandle.standardError.write(Data((safe.hasSuffix("\n") ? safe : safe + "\n").utf8))
 }
 
 /// Reads a whole file, or standard input for `-`; an unreadable file is an I/O error (exit 74).
