@@ -1,6 +1,6 @@
 # livret — the two commands of the README, and the benchmark.
 #   make run    set up, build in release mode, run the main job on the bundled sample
-#   make test   set up, build, run every test
+#   make test   set up, build, run every test (the hostile-input ones under ulimit -v)
 #   make bench  the performance figures (release mode)
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -23,9 +23,13 @@ build: deps
 run: build
 	@scripts/main-job $(RELEASE_BIN)
 
+# The hostile-input suites run apart, under a virtual-memory limit (scripts/hostile-tests).
+HOSTILE := HostileFileTests|HostileImportTests|HostileDocumentTests|InputCheckTests|ArchiveHardeningTests|CrashSafetyTests|RobustnessTests
+
 test: deps test-deps
 	$(SWIFT) build --build-tests
-	LIVRET_SHARED_TOOLS=$(SHARED)/tools $(SWIFT) test --skip-build
+	LIVRET_SHARED_TOOLS=$(SHARED)/tools $(SWIFT) test --skip-build --skip '$(HOSTILE)'
+	LIVRET_SHARED_TOOLS=$(SHARED)/tools HOSTILE='$(HOSTILE)' scripts/hostile-tests
 
 bench: build test-deps
 	@scripts/bench $(RELEASE_BIN) $(SHARED)/tools

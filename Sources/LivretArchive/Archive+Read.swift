@@ -83,8 +83,45 @@ extension Archive {
         return result
     }
 
-    /// Objects of the index matching `filter`.
+    /// Objects matching `filter`, ordered by id: from the index, or from the storage root when
+    /// the index cannot be used (not opened, stale after a failed update, failing now).
     public func list(_ filter: ObjectFilter = ObjectFilter()) throws -> [ObjectSummary] {
-        try index.list(filter)
+        if indexHolder.isUsable {
+            do {
+                return try index.list(filter)
+            } catch let error as ArchiveError {
+                guard case .index = error else { throw error }
+                indexHolder.markStale()
+                logger.warning("archive.index.unavailable: \(error); reading the storage root instead")
+            }
+        }
+        return try listFromRoot(filter)
+    }
+
+    /// `list` computed from the inventories of the storage root, as a rebuilt index would answer.
+    func listFromRoot(_ filter: ObjectFilter) throws -> [ObjectSummary] {
+        var result: [ObjectSummary] = []
+        for relative in try objectPaths() {
+            let inventory: OCFLInventory
+            do {
+                guard let read = try readInventory(objectPath: relative) else { continue }
+                inventory = read
+            } catch {
+                logger.warning("archive.list.skip", metadata: ["object.path": "\(relative)", "error": "\(error)"])
+                continue
+            }
+            let entry = ObjectIndexEntry(id: inventory.id, path: relative, objectPath: rootPath + "/" + relative, inventory: inventory)
+            if let ine = filter.ine, entry.ine != ine && entry.id != ine { continue }
+            let scolarites = entry.scolarites.map { ObjectSummary.Scolarite(year: $0.key, division: $0.value) }.sorted { $0.year < $1.year }
+            if filter.division != nil || filter.year != nil {
+                guard scolarites.contains(where: { (filter.division == nil || $0.division == filter.division) && (filter.year == nil || $0.year == filter.year) })
+                else { continue }
+            }
+            result.append(ObjectSummary(
+                id: entry.id, ine: entry.ine, path: relative, head: inventory.head,
+                updated: inventory.versions[inventory.head]?.created ?? "", scolarites: scolarites,
+                files: inventory.logicalPaths(in: inventory.head).keys.sorted()))
+        }
+        return result.sorted { $0.id < $1.id }
     }
 }

@@ -14,42 +14,71 @@ extension Archive {
     }
 
     /// Recovers the transactions left in `work/` by processes that died (their object lock is free).
-    func recoverPendingTransactions() throws {
+    /// Not `strict` (when an archive is opened): a transaction that cannot be recovered now is
+    /// logged and left for later, so that reading still works.
+    func recoverPendingTransactions(strict: Bool) throws {
         var report = RecoveryReport()
-        try recoverPendingTransactions(&report)
+        try recoverPendingTransactions(&report, strict: strict)
     }
 
-    func recoverPendingTransactions(_ report: inout RecoveryReport) throws {
+    /// For each transaction: first its staged files are removed (freeing the space a put that
+    /// filled the disk took; nothing staged is needed to roll forward, the committed version is in
+    /// the object), then the object is brought to its last committed version, then the index is
+    /// updated. The transaction directory (then only its `object` file) goes last, once the index
+    /// knows the object: if the index cannot be written it stays, the index is marked stale
+    /// (queries read the storage root) and the next run tries again.
+    func recoverPendingTransactions(_ report: inout RecoveryReport, strict: Bool = true) throws {
         for name in try FileSystem.list(workPath) {
-            let transaction = workPath + "/" + name
-            if name.hasPrefix("tmp.") {
-                // Extraction areas of imports: removed when their process is gone.
-                let parts = name.split(separator: ".")
-                if parts.count >= 2, let pid = Int32(parts[1]), kill(pid, 0) != 0, errno == ESRCH {
-                    try FileSystem.removeTree(transaction)
-                }
-                continue
+            do {
+                try recoverTransaction(name, &report)
+            } catch {
+                if strict { throw error }
+                logger.warning("archive.recover.deferred", metadata: ["transaction": "\(name)", "error": "\(error)"])
             }
-            guard let dot = name.firstIndex(of: ".") else {
-                try FileSystem.removeTree(transaction)
-                continue
-            }
-            let lockFile = locksPath + "/" + name[..<dot] + ".lock"
-            guard let lock = try FileLock(path: lockFile, exclusive: true, wait: false) else { continue }  // a live writer
-            defer { lock.unlock() }
-            guard FileSystem.exists(transaction) else { continue }
-            if let data = try? FileSystem.readFile(transaction + "/object"), let relative = String(data: data, encoding: .utf8),
-                lockName(objectPath: relative) == name[..<dot]
-            {
-                if try recoverObject(relativePath: relative) { report.objectsRepaired.append(relative) }
-                try removeEmptyParents(of: relative, report: &report)
-                try reindexObject(relativePath: relative)
-            }
-            try FileSystem.removeTree(transaction)
-            try? FileSystem.syncDirectory(workPath)
-            report.transactionsCleaned += 1
-            logger.info("archive.recover.transaction", metadata: ["transaction": "\(name)"])
         }
+    }
+
+    private func recoverTransaction(_ name: String, _ report: inout RecoveryReport) throws {
+        let transaction = workPath + "/" + name
+        if name.hasPrefix("tmp.") {
+            // Extraction areas of imports: removed when their process is gone.
+            let parts = name.split(separator: ".")
+            if parts.count >= 2, let pid = Int32(parts[1]), kill(pid, 0) != 0, errno == ESRCH {
+                try FileSystem.removeTree(transaction)
+            }
+            return
+        }
+        guard let dot = name.firstIndex(of: ".") else {
+            try FileSystem.removeTree(transaction)
+            return
+        }
+        let lockFile = locksPath + "/" + name[..<dot] + ".lock"
+        guard let lock = try FileLock(path: lockFile, exclusive: true, wait: false) else { return }  // a live writer
+        defer { lock.unlock() }
+        guard FileSystem.exists(transaction) else { return }
+        let relative = (try? FileSystem.readFile(transaction + "/object")).flatMap { String(data: $0, encoding: .utf8) }
+        // Space first: every staged file but the `object` marker.
+        if FileSystem.kind(transaction) == .directory {
+            for entry in try FileSystem.list(transaction) where entry != "object" || relative == nil {
+                try FileSystem.removeTree(transaction + "/" + entry)
+            }
+        }
+        if let relative, lockName(objectPath: relative) == name[..<dot] {
+            if try recoverObject(relativePath: relative) { report.objectsRepaired.append(relative) }
+            try removeEmptyParents(of: relative, report: &report)
+            do {
+                try reindexObject(relativePath: relative)
+            } catch let error as ArchiveError {
+                guard case .index = error else { throw error }
+                indexHolder.markStale()
+                logger.warning("archive.index.stale: \(error); the storage root is read instead", metadata: ["object.path": "\(relative)"])
+                return  // the marker stays: the next run updates the index
+            }
+        }
+        try FileSystem.removeTree(transaction)
+        try? FileSystem.syncDirectory(workPath)
+        report.transactionsCleaned += 1
+        logger.info("archive.recover.transaction", metadata: ["transaction": "\(name)"])
     }
 
     /// Brings the object at `relativePath` to a consistent state; the caller holds its exclusive lock.
@@ -173,7 +202,13 @@ extension Archive {
             defer { lock.unlock() }
             if try recoverObject(relativePath: relative) {
                 report.objectsRepaired.append(relative)
-                try reindexObject(relativePath: relative)
+                do {
+                    try reindexObject(relativePath: relative)
+                } catch let error as ArchiveError {
+                    guard case .index = error else { throw error }
+                    indexHolder.markStale()
+                    logger.warning("archive.index.stale: \(error); run `livret archive reindex` once it can be written", metadata: ["object.path": "\(relative)"])
+                }
             }
         }
         try removeEmptyDirectories(rootPath, relative: "", report: &report)

@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 
 /// Fixity: every file re-hashed, every inventory checked, with the OCFL validator.
 extension Archive {
@@ -15,7 +16,7 @@ extension Archive {
             var object = OCFLObjectValidator().validate(objectAt: rootPath + "/" + relative)
             object.path = relative
             if let id = object.id, id != objectID || layout.path(for: id) != relative {
-                object.issues.append(ValidationIssue(code: "E083", message: "object '\(id)' is at \(relative)", location: relative))
+                object.issues.append(ValidationIssue(code: "E083", message: "object \(MessageText.quoted(id)) is at \(relative)", location: relative))
             }
             return RootValidationReport(path: rootPath, issues: [], objects: [object])
         }

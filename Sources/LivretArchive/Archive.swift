@@ -79,10 +79,35 @@ public final class Archive: Sendable {
         }
         if recreateIndex { try Self.removeIndexFiles(indexPath, locksPath: locksPath) }
         let indexExisted = FileSystem.exists(indexPath)
-        indexHolder = IndexHolder(index: try ArchiveIndex.openRepairing(path: indexPath, locksPath: locksPath, logger: logger))
-        try recoverPendingTransactions()
-        if try !indexExisted || !index.isComplete() {
-            try rebuildIndexIfIncomplete()
+        // The index is a cache: one that cannot be opened (a full disk, a read-only file) does
+        // not stop the archive; queries then read the storage root.
+        var opened: ArchiveIndex?
+        do {
+            opened = try ArchiveIndex.openRepairing(path: indexPath, locksPath: locksPath, logger: logger)
+        } catch let error as ArchiveError {
+            guard case .index = error else { throw error }
+            logger.warning("archive.index.unavailable: \(error); reading the storage root instead", metadata: ["index.path": "\(indexPath)"])
+        }
+        indexHolder = IndexHolder(index: opened)
+        // Interrupted writes are finished or rolled back here, space freed first; one that cannot
+        // be recovered now is left for the next writer of its object (which recovers it first).
+        try recoverPendingTransactions(strict: false)
+        if opened == nil {
+            // Recovery may have freed the space the index needed: one more try.
+            if let index = try? ArchiveIndex.openRepairing(path: indexPath, locksPath: locksPath, logger: logger) {
+                opened = index
+                try indexHolder.replace { index }
+                try recoverPendingTransactions(strict: false)  // the index rows still pending
+            }
+        }
+        if let opened {
+            do {
+                if try !indexExisted || !opened.isComplete() { try rebuildIndexIfIncomplete() }
+            } catch let error as ArchiveError {
+                guard case .index = error else { throw error }
+                indexHolder.markStale()
+                logger.warning("archive.index.stale: \(error); reading the storage root instead", metadata: ["index.path": "\(indexPath)"])
+            }
         }
     }
 
@@ -131,7 +156,7 @@ public final class Archive: Sendable {
 
     static func checkINE(_ ine: String) throws {
         guard Identifiers.ineKind(ine) != nil else {
-            throw ArchiveError.invalidArgument("INE '\(ine)' has none of the INE formats (9 digits + 2 letters, 10 digits + 1 letter, 4 digits + A + 5 digits + 1 letter)")
+            throw ArchiveError.invalidArgument("INE \(MessageText.quoted(ine)) has none of the INE formats (9 digits + 2 letters, 10 digits + 1 letter, 4 digits + A + 5 digits + 1 letter)")
         }
     }
 
@@ -159,15 +184,9 @@ public final class Archive: Sendable {
         metadata: ArchiveMetadata = ArchiveMetadata(), created: Date = Date()
     ) throws -> PutResult {
         try Self.checkINE(ine)
-        guard !files.isEmpty else { throw ArchiveError.invalidArgument("put \(ine): no file given") }
-        var seen = Set<String>()
-        for file in files {
-            guard ArchiveFile.isValidLogicalPath(file.logicalPath) else {
-                throw ArchiveError.invalidArgument("put \(ine): '\(file.logicalPath)' is not a valid logical path (no empty, . or .. element, no leading or trailing /)")
-            }
-            guard seen.insert(file.logicalPath).inserted else {
-                throw ArchiveError.invalidArgument("put \(ine): '\(file.logicalPath)' is given twice")
-            }
+        try Self.checkPut(logicalPaths: files.map(\.logicalPath), message: message, user: user, context: "put \(ine)")
+        for value in [metadata.division, metadata.year].compactMap({ $0 }) where value.unicodeScalars.contains(where: MessageText.isUnsafe) {
+            throw ArchiveError.invalidArgument("put \(ine): \(MessageText.quoted(value)) contains a control character")
         }
         let id = Self.objectID(ine: ine)
         let relative = try objectPath(id: id)
@@ -177,16 +196,27 @@ public final class Archive: Sendable {
         try recoverObject(relativePath: relative)
         let existing = try readInventory(objectPath: relative)
         if let existing, existing.id != id {
-            throw ArchiveError.damaged("\(objectFull): inventory id '\(existing.id)' is not '\(id)'")
+            throw ArchiveError.damaged("\(objectFull): inventory id \(MessageText.quoted(existing.id)) is not \(MessageText.quoted(id))")
         }
         if let existing, existing.digestAlgorithm != "sha512" && existing.digestAlgorithm != "sha256" {
             throw ArchiveError.damaged("\(objectFull): digestAlgorithm \(existing.digestAlgorithm) is not supported")
         }
         let algorithm = DigestAlgorithm(rawValue: existing?.digestAlgorithm ?? "sha512") ?? .sha512
+        // A path that would be both a file and a directory, with the head's paths: refused before staging.
+        if let existing {
+            var paths = Set(existing.logicalPaths(in: existing.head).keys)
+            paths.formUnion(files.map(\.logicalPath))
+            if let conflict = Self.logicalPathConflict(["": Array(paths)]) {
+                throw ArchiveError.invalidArgument("put \(ine): logical path \(MessageText.quoted(conflict)) would be both a file and a directory")
+            }
+        }
 
         // Transaction directory: its name carries the lock name, its `object` file the object path.
         let transaction = workPath + "/" + lockName(objectPath: relative) + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max))"
         try FileSystem.makeDirectory(transaction)
+        // A put that fails before its commit point (a full disk…) takes its staging away with it.
+        var committed = false
+        defer { if !committed { try? FileSystem.removeTree(transaction) } }
         try FileSystem.writeNewFile(Data(relative.utf8), to: transaction + "/object")
         try FileSystem.syncDirectory(transaction)
         try FileSystem.syncDirectory(workPath)
@@ -239,7 +269,7 @@ public final class Archive: Sendable {
         }
         if let conflict = Self.logicalPathConflict(state) {
             try FileSystem.removeTree(transaction)
-            throw ArchiveError.invalidArgument("put \(ine): logical path '\(conflict)' would be both a file and a directory")
+            throw ArchiveError.invalidArgument("put \(ine): logical path \(MessageText.quoted(conflict)) would be both a file and a directory")
         }
         if let existing, let headState = existing.versions[existing.head]?.state,
             Self.sameState(headState, state)
@@ -278,9 +308,11 @@ public final class Archive: Sendable {
             try FileSystem.writeNewFile(sidecarData, to: stageObject + "/" + sidecarName)
             try FileSystem.syncTree(stageObject)
             try publishNewObject(staged: stageObject, relative: relative)
+            committed = true
         } else {
             try FileSystem.syncTree(stageVersion)
             try FileSystem.rename(stageVersion, objectFull + "/" + versionName)  // commit point
+            committed = true
             try FileSystem.syncDirectory(objectFull)
             try FileSystem.writeNewFile(inventoryData, to: transaction + "/inventory.json")
             try FileSystem.writeNewFile(sidecarData, to: transaction + "/" + sidecarName)
@@ -289,14 +321,45 @@ public final class Archive: Sendable {
             try FileSystem.syncDirectory(objectFull)
         }
         logger.info("archive.put.created", metadata: ["object.id": "\(id)", "object.version": "\(versionName)"])
-        // The index; if it fails, the transaction directory stays and the next run re-indexes.
+        // The index; if it fails, the transaction directory stays (emptied of all but its `object`
+        // file, so that it holds no space) and the next run re-indexes.
         do {
             try index.update(ObjectIndexEntry(id: id, path: relative, objectPath: objectFull, inventory: inventory))
             try FileSystem.removeTree(transaction)
         } catch {
+            indexHolder.markStale()
+            for name in (try? FileSystem.list(transaction)) ?? [] where name != "object" { try? FileSystem.removeTree(transaction + "/" + name) }
             logger.warning("archive.index.stale", metadata: ["object.id": "\(id)", "error": "\(error)"])
         }
         return .created(version: versionName)
+    }
+
+    /// Checks the arguments of a put before anything is staged: at least one file, every logical
+    /// path valid (`ArchiveFile.logicalPathProblem`), none given twice, none both a file and a
+    /// directory of another (`c` and `c/d`), and no control character in the message or the user
+    /// (they would forge lines of `archive log`). Throws `.invalidArgument` naming the problem.
+    public static func checkPut(logicalPaths: [String], message: String, user: ArchiveUser, context: String = "put") throws {
+        guard !logicalPaths.isEmpty else { throw ArchiveError.invalidArgument("\(context): no file given") }
+        var seen = Set<String>()
+        for path in logicalPaths {
+            if let problem = ArchiveFile.logicalPathProblem(path) {
+                throw ArchiveError.invalidArgument("\(context): logical path \(MessageText.quoted(path)) \(problem)")
+            }
+            guard seen.insert(path).inserted else {
+                throw ArchiveError.invalidArgument("\(context): logical path \(MessageText.quoted(path)) is given twice")
+            }
+        }
+        if let conflict = logicalPathConflict(["": logicalPaths]) {
+            throw ArchiveError.invalidArgument("\(context): logical path \(MessageText.quoted(conflict)) would be both a file and a directory")
+        }
+        for (what, text) in [("message", message), ("user name", user.name), ("user address", user.address ?? "")] {
+            if text.unicodeScalars.contains(where: MessageText.isUnsafe) {
+                throw ArchiveError.invalidArgument("\(context): the \(what) \(MessageText.quoted(text)) contains a control character (newline, tab, escape…): give it on one line")
+            }
+            if text.count > InputLimits.textCharacters {
+                throw ArchiveError.invalidArgument("\(context): the \(what) has \(text.count) characters, over the limit of \(InputLimits.textCharacters)")
+            }
+        }
     }
 
     /// Moves a staged object directory into the storage root (creating the n-tuple directories).

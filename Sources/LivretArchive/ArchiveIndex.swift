@@ -262,16 +262,35 @@ final class ArchiveIndex: Sendable {
 }
 
 /// The index an `Archive` uses, replaced whole by `reindex()`.
+///
+/// The index is a cache: when it cannot be opened (a full disk, a read-only file) or an update
+/// of it failed (it is then *stale*), the archive reads from the storage root instead
+/// (`isUsable` is false) and never fails a read or a recovery because of it.
 /// `@unchecked Sendable` is safe: the only stored state is read and replaced under `lock`.
 final class IndexHolder: @unchecked Sendable {
-    private var current: ArchiveIndex
+    private var current: ArchiveIndex?
+    private var stale = false
     private let lock = NSLock()
 
-    init(index: ArchiveIndex) { current = index }
+    init(index: ArchiveIndex?) { current = index }
 
-    func index() throws -> ArchiveIndex { lock.withLock { current } }
+    func index() throws -> ArchiveIndex {
+        try lock.withLock {
+            guard let current else { throw ArchiveError.index("the index could not be opened (the storage root is read instead)") }
+            return current
+        }
+    }
+
+    /// Whether the index can answer queries: opened, and no update of it has failed.
+    var isUsable: Bool { lock.withLock { current != nil && !stale } }
+
+    /// Records that an update failed: queries go to the storage root from now on.
+    func markStale() { lock.withLock { stale = true } }
 
     func replace(_ make: () throws -> ArchiveIndex) throws {
-        try lock.withLock { current = try make() }
+        try lock.withLock {
+            current = try make()
+            stale = false
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 
 /// An OCFL 1.1 inventory (`inventory.json`), as this program reads and writes it.
 ///
@@ -83,14 +84,14 @@ public struct OCFLInventory: Sendable, Equatable {
     public init(dictionary root: [String: Any], source: String) throws {
         func bad(_ why: String) -> ArchiveError { .damaged("\(source): \(why)") }
         func string(_ key: String) throws -> String {
-            guard let value = root[key] as? String else { throw bad("'\(key)' missing or not a string") }
+            guard let value = root[key] as? String else { throw bad("\(MessageText.quoted(key)) missing or not a string") }
             return value
         }
         func pathMap(_ value: Any?, _ what: String) throws -> [String: [String]] {
-            guard let dictionary = value as? [String: Any] else { throw bad("'\(what)' is not an object") }
+            guard let dictionary = value as? [String: Any] else { throw bad("\(MessageText.quoted(what)) is not an object") }
             var result: [String: [String]] = [:]
             for (key, paths) in dictionary {
-                guard let list = paths as? [String] else { throw bad("'\(what)' entry \(key) is not a list of paths") }
+                guard let list = paths as? [String] else { throw bad("\(MessageText.quoted(what)) entry \(key) is not a list of paths") }
                 result[key] = list
             }
             return result

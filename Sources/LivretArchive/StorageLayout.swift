@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LivretModel
 
 /// OCFL storage layout extension `0003-hash-and-id-n-tuple-storage-layout`: the object root is
 /// `numberOfTuples` directories of `tupleSize` hex characters of the digest (`digestAlgorithm`)
@@ -29,7 +30,7 @@ public struct StorageLayout: Sendable, Equatable {
     /// Why these settings are not a valid 0003 configuration we can compute, nil when they are.
     var problem: String? {
         guard Self.supportedDigestAlgorithms.contains(digestAlgorithm) else {
-            return "digestAlgorithm '\(digestAlgorithm.rawValue)' is not supported (only sha256, sha512, md5, sha1)"
+            return "digestAlgorithm \(MessageText.quoted(digestAlgorithm.rawValue)) is not supported (only sha256, sha512, md5, sha1)"
         }
         guard tupleSize >= 0, numberOfTuples >= 0 else { return "tupleSize and numberOfTuples must not be negative" }
         guard (tupleSize == 0) == (numberOfTuples == 0) else {
@@ -105,18 +106,18 @@ public struct StorageLayout: Sendable, Equatable {
             throw ArchiveError.refused("\(source): not a JSON object")
         }
         if let name = json["extensionName"], (name as? String) != extensionName {
-            throw ArchiveError.refused("\(source): extensionName '\(name)' is not supported here (expected '\(extensionName)')")
+            throw ArchiveError.refused("\(source): extensionName \(MessageText.quoted(name)) is not supported here (expected \(MessageText.quoted(extensionName)))")
         }
         var layout = StorageLayout()
         if let value = json["digestAlgorithm"] {
             guard let name = value as? String, let algorithm = DigestAlgorithm(rawValue: name) else {
-                throw ArchiveError.refused("\(source): digestAlgorithm '\(value)' is not supported (only sha256, sha512, md5, sha1)")
+                throw ArchiveError.refused("\(source): digestAlgorithm \(MessageText.quoted(value)) is not supported (only sha256, sha512, md5, sha1)")
             }
             layout.digestAlgorithm = algorithm
         }
         func integer(_ key: String) throws -> Int? {
             guard let value = json[key] else { return nil }
-            guard let int = value as? Int else { throw ArchiveError.refused("\(source): \(key) '\(value)' is not an integer") }
+            guard let int = value as? Int else { throw ArchiveError.refused("\(source): \(key) \(MessageText.quoted(value)) is not an integer") }
             return int
         }
         if let size = try integer("tupleSize") { layout.tupleSize = size }
@@ -138,7 +139,7 @@ public struct StorageLayout: Sendable, Equatable {
             let name = json["extension"] as? String
         else { throw ArchiveError.refused("\(declaration): not a JSON object with a string 'extension'") }
         guard name == extensionName else {
-            throw ArchiveError.refused("\(declaration): layout extension '\(name)' is not supported (only \(extensionName))")
+            throw ArchiveError.refused("\(declaration): layout extension \(MessageText.quoted(name)) is not supported (only \(extensionName))")
         }
         let configPath = root + "/extensions/" + extensionName + "/config.json"
         guard FileSystem.exists(configPath) else { return StorageLayout() }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LivretArchive
+import LivretModel
 
 struct ArchiveLogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,14 +32,17 @@ struct ArchiveLogCommand: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print(inventory.id)
+        // Every value may come from another program's object: each is escaped whole (a line feed
+        // in a user or a path shows as \u{A}); a message keeps its lines, each indented and escaped.
+        let safe = { (text: String) in MessageText.escaped(text) }
+        print(safe(inventory.id))
         for version in history.reversed() {
             let user = version.user.map { $0.name + ($0.address.map { " <\($0)>" } ?? "") } ?? "-"
-            print("\(version.name)  \(version.created)  \(user)")
-            for line in (version.message ?? "").split(separator: "\n", omittingEmptySubsequences: false) { print("    \(line)") }
-            for path in version.added { print("    A \(path)") }
-            for path in version.modified { print("    M \(path)") }
-            for path in version.removed { print("    D \(path)") }
+            print("\(safe(version.name))  \(safe(version.created))  \(safe(user))")
+            for line in (version.message ?? "").split(separator: "\n", omittingEmptySubsequences: false) { print("    \(safe(String(line)))") }
+            for path in version.added { print("    A \(safe(path))") }
+            for path in version.modified { print("    M \(safe(path))") }
+            for path in version.removed { print("    D \(safe(path))") }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LivretArchive
+import LivretModel
 
 struct ArchiveLsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,8 +32,10 @@ struct ArchiveLsCommand: ParsableCommand {
         }
         var out = ""
         for object in objects {
+            // Tab-separated fields, each escaped (an object written by another program may hold anything).
             let years = object.scolarites.map { "\($0.year):\($0.division ?? "?")" }.joined(separator: ",")
-            out += "\(object.ine ?? object.id)\t\(object.head)\t\(object.updated)\t\(years.isEmpty ? "-" : years)\n"
+            out += [object.ine ?? object.id, object.head, object.updated, years.isEmpty ? "-" : years]
+                .map { MessageText.escaped($0) }.joined(separator: "\t") + "\n"
         }
         try writeStandardOutput(out)
     }

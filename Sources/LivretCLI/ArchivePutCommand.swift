@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LivretArchive
+import LivretModel
 
 struct ArchivePutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,6 +40,16 @@ struct ArchivePutCommand: ParsableCommand {
         guard !files.isEmpty else { throw ValidationError("give at least one --file FILE --as LOGICAL_PATH") }
         guard files.count == logicalPaths.count else {
             throw ValidationError("\(files.count) --file but \(logicalPaths.count) --as: give one --as per --file")
+        }
+        // Logical paths, message and user are refused here, before the archive is opened or anything staged.
+        do {
+            try Archive.checkPut(
+                logicalPaths: logicalPaths, message: message, user: user.map { ArchiveUser(parsing: $0) } ?? ArchiveUser.current)
+            for value in [division, year].compactMap({ $0 }) where value.unicodeScalars.contains(where: MessageText.isUnsafe) {
+                throw ArchiveError.invalidArgument("\(MessageText.quoted(value)) contains a control character")
+            }
+        } catch let error as ArchiveError {
+            throw ValidationError(error.description)
         }
     }
 

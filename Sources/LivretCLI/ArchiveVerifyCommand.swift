@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LivretArchive
+import LivretModel
 
 struct ArchiveVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,7 +59,7 @@ struct ArchiveVerifyCommand: ParsableCommand {
         }
         let verdict = report.isValid ? "VALID" : "INVALID"
         out += "verify: \(report.objects.count) object(s), \(report.errorCount) error(s), \(report.warningCount) warning(s): \(verdict)\n"
-        try writeStandardOutput(out)
+        try writeStandardOutput(MessageText.escaped(out, keepingNewlines: true))
         if !report.isValid { throw ExitCode(LivretExit.refused) }
     }
 }

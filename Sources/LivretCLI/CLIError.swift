@@ -10,9 +10,12 @@ public enum LivretExit {
     public static let io: Int32 = 74
 }
 
-/// Prints a message on standard error (never traps: a failing standard error is ignored).
+/// Prints a message on standard error, control characters that came from input escaped
+/// (`MessageText.escaped`, line feeds kept: a message may list several problems). Never traps:
+/// a failing standard error is ignored.
 func printError(_ message: String) {
-    FileIO.writeStandardError(message.hasSuffix("\n") ? message : message + "\n")
+    let safe = MessageText.escaped(message, keepingNewlines: true)
+    FileIO.writeStandardError(safe.hasSuffix("\n") ? safe : safe + "\n")
 }
 
 /// Prints an I/O error and returns the exit it maps to: every I/O error is exit 74 (`EX_IOERR`).

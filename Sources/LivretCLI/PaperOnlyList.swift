@@ -11,7 +11,13 @@ struct PaperOnlyList {
 
     var entries: [Entry]
 
+    /// The largest list read: 16 MiB (a line is about 60 bytes; 4,000 pupils make 240 KB).
+    static let maxBytes = 16 << 20
+
     static func read(_ url: URL) throws -> PaperOnlyList {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size > maxBytes {
+            throw PrintRunError.input("\(url.path): \(size) bytes is over the size limit of a --paper-only list (\(maxBytes) bytes): not read")
+        }
         let data: Data
         data = try FileIO.read(url.path)  // an IOError: exit 74, naming the file
         guard var text = String(data: data, encoding: .utf8) else {

@@ -130,7 +130,7 @@ struct PrintRunCommand: AsyncParsableCommand {
             printError("livret: not printed: \(failure.division.map { "\($0) " } ?? "")\(failure.source): \(failure.reason)")
         }
         for unknown in summary.unknownPaperOnly {
-            printError("livret: \(paperOnly ?? ""):\(unknown.line): INE \(unknown.ine) is not in the dataset: nothing printed for it")
+            printError("livret: \(paperOnly ?? ""):\(unknown.line): INE \(MessageText.quoted(unknown.ine)) is not in the dataset: nothing printed for it")
         }
         if !quiet && !json {
             let c = summary.counts

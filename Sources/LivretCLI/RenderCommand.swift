@@ -39,6 +39,14 @@ struct RenderCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A document far over its size limit is refused before it is read; one a little over it
+        // is read and refused by LivretDocument.checkInput, naming the oversize field.
+        if document != "-", let size = (try? FileManager.default.attributesOfItem(atPath: document))?[.size] as? Int,
+            size > InputLimits.documentScanBytes
+        {
+            printError("\(document): \(size) bytes is over the size limit of a livret document (\(InputLimits.documentBytes) bytes): not read")
+            throw ExitCode(LivretExit.refused)
+        }
         let data = try readInput(document)
         let source = document == "-" ? "<stdin>" : document
         let livret: LivretDocument

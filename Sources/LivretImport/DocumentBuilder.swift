@@ -80,9 +80,9 @@ struct DocumentBuilder {
                 continue
             }
             if Identifiers.ineKind(ine) == nil {
-                error(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "'\(ine)' is not an INE of a known format", eleve: who)
+                error(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "\(MessageText.quoted(ine)) is not an INE of a known format", eleve: who)
             } else if !Identifiers.beaCheckLetterMatches(ine) {
-                warning(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "INE-BEA '\(ine)': the check letter does not match (unverified rule)", eleve: who)
+                warning(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "INE-BEA \(MessageText.quoted(ine)): the check letter does not match (unverified rule)", eleve: who)
             }
             if let other = seenINE[ine] {
                 error(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "INE \(ine) is also the INE of ELEVE_ID \(other)", eleve: who)

@@ -1,3 +1,4 @@
+import LivretModel
 /// Pages being filled from top to bottom: the drawing primitives of the layout stage.
 /// One per livret layout task; not `Sendable`.
 final class LayoutCanvas {
@@ -103,7 +104,7 @@ final class LayoutCanvas {
         switch typesetter.fit(text, style: style, size: size, minimum: spec.sizes.minimum, width: width, maxHeight: maxHeight) {
         case .success(let fitted): return fitted
         case .failure(let failure):
-            throw .layoutFile(file: spec.id, message: "the label '\(text)' does not fit its place: \(failure)")
+            throw .layoutFile(file: spec.id, message: "the label \(MessageText.quoted(text)) does not fit its place: \(failure)")
         }
     }
 }

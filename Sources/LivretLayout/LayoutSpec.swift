@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 
 /// A livret model, read from one declarative file in `Layouts/` (e.g. `gt-2012.json`):
 /// page, margins, fonts and sizes, the minimum size for shrink-to-fit, column widths,
@@ -96,8 +97,15 @@ public struct LayoutSpec: Codable, Hashable, Sendable {
 
     /// Decodes one of the layout folder's JSON files; errors name the file and the key.
     static func decodeFile<T: Decodable>(_ url: URL, as type: T.Type) throws(LayoutError) -> T {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size > InputLimits.layoutBytes {
+            throw .layoutFile(file: url.path, message: "\(size) bytes is over the size limit of a layout file (\(InputLimits.layoutBytes) bytes): not read")
+        }
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw .resource("cannot read \(url.path)") }
+        let checked = JSONInputCheck(stringLimit: InputLimits.longTextCharacters).problems(in: data)
+        if !checked.problems.isEmpty {
+            throw .layoutFile(file: url.path, message: checked.problems.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }.joined(separator: "; "))
+        }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
@@ -113,7 +121,7 @@ public struct LayoutSpec: Codable, Hashable, Sendable {
         }
         let ids = yearTable.columns.map(\.id)
         for id in ColumnID.allCases where !ids.contains(id) {
-            throw .layoutFile(file: file, message: "yearTable.columns has no column '\(id.rawValue)'")
+            throw .layoutFile(file: file, message: "yearTable.columns has no column \(MessageText.quoted(id.rawValue))")
         }
         if ids.count != Set(ids).count { throw .layoutFile(file: file, message: "yearTable.columns names a column twice") }
         if yearTable.columns.contains(where: { $0.width <= 0 }) {

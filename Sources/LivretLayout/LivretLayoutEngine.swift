@@ -16,7 +16,7 @@ public struct LivretLayoutEngine: Sendable {
     public static func load(layout name: String, layoutsDirectory: URL, fontsDirectory: URL) throws(LayoutError) -> LivretLayoutEngine {
         let file = layoutsDirectory.appendingPathComponent("\(name).json")
         guard FileManager.default.fileExists(atPath: file.path) else {
-            throw .resource("unknown layout '\(name)': no \(file.path) (available: \(available(in: layoutsDirectory).joined(separator: ", ")))")
+            throw .resource("unknown layout \(MessageText.quoted(name)): no \(file.path) (available: \(available(in: layoutsDirectory).joined(separator: ", ")))")
         }
         let spec = try LayoutSpec.load(from: file)
         var names: [FontStyle: String] = [:]

@@ -16,10 +16,10 @@ public enum Identifiers {
         let chars = Array(uai)
         guard chars.count == 8, chars.prefix(7).allSatisfy({ $0.isASCII && $0.isNumber }),
               let last = chars.last, last.isASCII, last.isUppercase
-        else { return "'\(uai)' is not a UAI (7 digits and a check letter)" }
+        else { return "\(MessageText.quoted(uai)) is not a UAI (7 digits and a check letter)" }
         let expected = checkLetter(digits: Substring(uai.prefix(7)))!
         guard expected == last else {
-            return "'\(uai)' has check letter \(last), expected \(expected)"
+            return "\(MessageText.quoted(uai)) has check letter \(last), expected \(expected)"
         }
         return nil
     }

@@ -2,7 +2,10 @@ import Foundation
 
 extension LivretDocument {
     /// Reads and validates a document; every error names `source` and the field.
+    /// Runs `checkInput` first: an oversize file or field, a duplicate key or an unusable number
+    /// is refused before JSONDecoder sees the bytes.
     public static func decode(_ data: Data, source: String) throws(DocumentError) -> LivretDocument {
+        try checkInput(data, source: source)
         let document: LivretDocument
         do {
             document = try JSONDecoder().decode(LivretDocument.self, from: data)
@@ -18,6 +21,37 @@ extension LivretDocument {
         found += document.problems()
         if !found.isEmpty { throw DocumentError(source: source, problems: found) }
         return document
+    }
+
+    /// The checks made on a document's bytes before any decoding, fast and in little memory
+    /// (`JSONInputCheck`): the file is at most `InputLimits.documentBytes`; no key appears twice in
+    /// an object; names, appreciations and other texts are within their `InputLimits`; numbers
+    /// have at most 15 digits and are neither infinite nor rounded to 0. Anything reading part of a
+    /// document with its own decoder (the print run's class lists) calls this first.
+    public static func checkInput(_ data: Data, source: String) throws(DocumentError) {
+        var problems: [DocumentError.Problem] = []
+        if data.count <= InputLimits.documentScanBytes {
+            // One fast pass, also over an oversize file, so that the field at fault is named.
+            problems = inputCheck.problems(in: data).problems.map { .init(field: $0.path, message: $0.message) }
+        }
+        if data.count > InputLimits.documentBytes {
+            problems.append(.init(field: "", message: "\(data.count) bytes is over the size limit of a livret document (\(InputLimits.documentBytes) bytes)"))
+        }
+        if !problems.isEmpty { throw DocumentError(source: source, problems: problems) }
+    }
+
+    /// The limits of a document's strings: names (every `nom`, `prenom`, `prenoms` but the
+    /// établissement's `nom`), appreciations and avis (`appreciation`, `texte`), every other text.
+    static let inputCheck = JSONInputCheck(
+        shortLimit: InputLimits.nameCharacters, integerKeys: ["schemaVersion", "anneeScolaire", "numero", "effectif"]
+    ) { path in
+        let last = path.split(separator: ".").last.map { $0.prefix { $0 != "[" } } ?? ""
+        switch last {
+        case "appreciation", "texte": return InputLimits.longTextCharacters
+        case "nom", "prenom", "prenoms":
+            return path == "etablissement.nom" ? InputLimits.textCharacters : InputLimits.nameCharacters
+        default: return InputLimits.textCharacters
+        }
     }
 
     /// The canonical JSON form: sorted keys, two-space indentation, a final newline. Same value, same bytes.

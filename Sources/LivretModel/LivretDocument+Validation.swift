@@ -7,13 +7,13 @@ extension LivretDocument {
         if schemaVersion != LivretDocument.currentSchemaVersion {
             report("schemaVersion", "\(schemaVersion) is not supported (this livret reads \(LivretDocument.currentSchemaVersion))")
         }
-        if !Self.isDate(dateDocument) { report("dateDocument", "'\(dateDocument)' is not a date YYYY-MM-DD") }
+        if !Self.isDate(dateDocument) { report("dateDocument", "\(MessageText.quoted(dateDocument)) is not a date YYYY-MM-DD") }
         if let problem = Identifiers.uaiProblem(etablissement.uai) { report("etablissement.uai", problem) }
         if etablissement.nom.isEmpty { report("etablissement.nom", "is empty") }
-        if Identifiers.ineKind(eleve.ine) == nil { report("eleve.ine", "'\(eleve.ine)' is not an INE of a known format") }
+        if Identifiers.ineKind(eleve.ine) == nil { report("eleve.ine", "\(MessageText.quoted(eleve.ine)) is not an INE of a known format") }
         if eleve.nom.isEmpty { report("eleve.nom", "is empty") }
         if eleve.prenoms.isEmpty { report("eleve.prenoms", "is empty") }
-        if !Self.isDate(eleve.dateNaissance) { report("eleve.dateNaissance", "'\(eleve.dateNaissance)' is not a date YYYY-MM-DD") }
+        if !Self.isDate(eleve.dateNaissance) { report("eleve.dateNaissance", "\(MessageText.quoted(eleve.dateNaissance)) is not a date YYYY-MM-DD") }
         if scolarites.isEmpty { report("scolarites", "no school year") }
 
         var seenYears = Set<Niveau>()
@@ -61,7 +61,7 @@ extension LivretDocument {
         _ evaluation: Evaluation, at base: String, periods: Int, _ report: (String, String) -> Void
     ) {
         if !(evaluation.codeMatiere.count == 6 && evaluation.codeMatiere.allSatisfy { $0.isASCII && $0.isNumber }) {
-            report("\(base).codeMatiere", "'\(evaluation.codeMatiere)' is not a code matière (6 digits)")
+            report("\(base).codeMatiere", "\(MessageText.quoted(evaluation.codeMatiere)) is not a code matière (6 digits)")
         }
         if evaluation.libelle.isEmpty { report("\(base).libelle", "is empty") }
         var numbers = Set<Int>()
@@ -94,22 +94,22 @@ extension LivretDocument {
         }
         for (c, competence) in evaluation.competences.enumerated() {
             if !(competence.code.count == 4 && competence.code.allSatisfy { $0.isASCII && $0.isNumber }) {
-                report("\(base).competences[\(c)].code", "'\(competence.code)' is not a competency code (4 digits)")
+                report("\(base).competences[\(c)].code", "\(MessageText.quoted(competence.code)) is not a competency code (4 digits)")
             }
             if competence.libelle.isEmpty { report("\(base).competences[\(c)].libelle", "is empty") }
             if !Competence.allowedLevels.contains(competence.niveau) {
-                report("\(base).competences[\(c)].niveau", "'\(competence.niveau)' is not a level (1–4, A1–C2, NE)")
+                report("\(base).competences[\(c)].niveau", "\(MessageText.quoted(competence.niveau)) is not a level (1–4, A1–C2, NE)")
             }
         }
         for (t, teacher) in evaluation.enseignants.enumerated() where teacher.nom.isEmpty {
             report("\(base).enseignants[\(t)].nom", "is empty")
         }
-        if let date = evaluation.date, !isDate(date) { report("\(base).date", "'\(date)' is not a date YYYY-MM-DD") }
+        if let date = evaluation.date, !isDate(date) { report("\(base).date", "\(MessageText.quoted(date)) is not a date YYYY-MM-DD") }
     }
 
     private static func check(_ avis: Avis, at base: String, _ report: (String, String) -> Void) {
         if avis.texte.isEmpty { report("\(base).texte", "is empty") }
-        if let date = avis.date, !isDate(date) { report("\(base).date", "'\(date)' is not a date YYYY-MM-DD") }
+        if let date = avis.date, !isDate(date) { report("\(base).date", "\(MessageText.quoted(date)) is not a date YYYY-MM-DD") }
     }
 
     /// `YYYY-MM-DD` with a real day of a real month.

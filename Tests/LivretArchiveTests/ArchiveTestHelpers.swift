@@ -8,6 +8,9 @@ struct ArchiveHome {
 
     init() throws { url = try TestSupport.temporaryDirectory("livret-archive") }
 
+    /// An archive home at `url` (created by the first command).
+    init(url: URL) { self.url = url }
+
     var root: URL { url.appendingPathComponent("ocfl-root") }
 
     @discardableResult

@@ -141,7 +141,7 @@ struct PrintRunTests {
     func failureIsolated() throws {
         let pupils = [
             Pupil(nom: "ALPHA", prenoms: "Une", ine: Self.ine(1), division: "1A"),
-            Pupil(nom: "BRAVO", prenoms: "Deux", ine: Self.ine(2), division: "1A", appreciation: String(repeating: "Un travail sérieux et régulier. ", count: 600)),
+            Pupil(nom: "BRAVO", prenoms: "Deux", ine: Self.ine(2), division: "1A", appreciation: String(repeating: "Un travail sérieux et régulier. ", count: 245)),
             Pupil(nom: "CHARLIE", prenoms: "Trois", ine: Self.ine(3), division: "1A"),
         ]
         let out = try TestSupport.temporaryDirectory("failure")

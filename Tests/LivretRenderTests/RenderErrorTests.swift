@@ -123,7 +123,7 @@ struct RenderErrorTests {
 
     @Test("An appreciation that cannot fit even at the minimum size is refused, naming pupil and discipline, and no PDF is written")
     func overflowRefused() throws {
-        let appreciation = String(repeating: "Un travail très sérieux, régulier et approfondi. ", count: 400)
+        let appreciation = String(repeating: "Un travail très sérieux, régulier et approfondi. ", count: 160)  // 7,840 characters: under the 8,000 limit, over what a page holds
         let document = try Self.withFirstEvaluation { $0["appreciation"] = appreciation }
         let directory = try TestSupport.temporaryDirectory()
         let output = directory.appendingPathComponent("overflow.pdf")

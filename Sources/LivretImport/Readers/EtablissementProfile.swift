@@ -26,6 +26,10 @@ public struct EtablissementProfile: Codable, Sendable {
     }
 
     public static func read(_ data: Data, fileName: String) throws(ImportFailure) -> EtablissementProfile {
+        let checked = JSONInputCheck(stringLimit: InputLimits.textCharacters).problems(in: data)
+        if !checked.problems.isEmpty {
+            throw ImportFailure(errors: checked.problems.map { ImportIssue(.error, file: fileName, field: $0.path, message: $0.message) })
+        }
         let profile: EtablissementProfile
         do {
             profile = try JSONDecoder().decode(EtablissementProfile.self, from: data)

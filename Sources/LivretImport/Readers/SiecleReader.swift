@@ -24,10 +24,10 @@ public enum SiecleReader {
         }
         if let annee = parametres?.child("ANNEE_SCOLAIRE") {
             if let year = Int(annee.text?.trimmingSpaces ?? ""), (2000...9999).contains(year) { export.anneeScolaire = year }
-            else { issue(annee, "<ANNEE_SCOLAIRE>", "'\(annee.text?.trimmingSpaces ?? "")' is not a school year") }
+            else { issue(annee, "<ANNEE_SCOLAIRE>", "\(MessageText.quoted(annee.text?.trimmingSpaces ?? "")) is not a school year") }
         }
         if let date = parametres?.child("DATE_EXPORT"), let text = date.text?.trimmingSpaces, !text.isEmpty {
-            if let iso = isoDate(fromFrench: text) { export.dateExport = iso } else { issue(date, "<DATE_EXPORT>", "'\(text)' is not a date") }
+            if let iso = isoDate(fromFrench: text) { export.dateExport = iso } else { issue(date, "<DATE_EXPORT>", "\(MessageText.quoted(text)) is not a date") }
         }
         let donnees = root.child("DONNEES")
         for node in donnees?.child("ELEVES")?.children("ELEVE") ?? [] {
@@ -42,10 +42,14 @@ public enum SiecleReader {
                 nameLine: node.child("NOM_DE_FAMILLE")?.line ?? node.line, mefLine: node.child("CODE_MEF")?.line ?? node.line,
                 structureAnDernier: node.child("SCOLARITE_AN_DERNIER")?.value("CODE_STRUCTURE"),
                 rneAnDernier: node.child("SCOLARITE_AN_DERNIER")?.value("CODE_RNE"))
+            for tag in ["NOM_DE_FAMILLE", "NOM_USAGE", "PRENOM", "PRENOM2", "PRENOM3"] {
+                guard let child = node.child(tag), let count = child.text?.unicodeScalars.count, count > InputLimits.nameCharacters else { continue }
+                issue(child, "<\(tag)>", "a name of \(count) characters is over the limit of \(InputLimits.nameCharacters)", eleve: "ELEVE_ID \(eleveId)")
+            }
             if let date = node.child("DATE_NAISS") {
                 let text = date.text?.trimmingSpaces ?? ""
                 if let iso = isoDate(fromFrench: text) { eleve.dateNaissance = iso }
-                else { issue(date, "<DATE_NAISS>", "'\(text)' is not a date", eleve: "ELEVE_ID \(eleveId)") }
+                else { issue(date, "<DATE_NAISS>", "\(MessageText.quoted(text)) is not a date", eleve: "ELEVE_ID \(eleveId)") }
             }
             export.eleves.append(eleve)
         }

@@ -104,10 +104,16 @@ final class XMLFile {
     /// libxml2's schema message without the value it quotes (a mark, an appreciation): the element,
     /// the attribute and the rule stay. `The value '25.505' has more fractional digits…` →
     /// `The value has more fractional digits…`; `'abc' is not a valid value of…` → `the value is not a valid value of…`.
+    /// A message that libxml2 cut inside a long value (its messages stop at 1,024 bytes) is cut
+    /// before the value.
     static func withoutValues(_ message: String) -> String {
-        message
+        var text = message
             .replacing(/The value '.*?' (?=is |has |must )/.dotMatchesNewlines(), with: "The value ")
             .replacing(/: '.*?' (?=is not a valid value)/.dotMatchesNewlines(), with: ": the value ")
+        if let open = text.range(of: "The value '") ?? text.range(of: ": '", options: .backwards), text.count > 900 {
+            text = String(text[..<open.lowerBound]) + (text[open].hasPrefix("The") ? "The value (too long to show)" : ": a value too long to show")
+        }
+        return text
     }
 
     /// `Element 'periode', attribute 'moyenne': …` → `periode`.
