@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LivretImport
 import LivretModel
+import LivretPipeline
 
 struct ExportLSLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,31 +16,24 @@ struct ExportLSLCommand: AsyncParsableCommand {
     var output: String
 
     func run() async throws {
-        let directory = URL(fileURLWithPath: dataset)
-        let names: [String]
+        let datasetFiles: Dataset
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-                .filter { $0.hasSuffix(".json") && $0 != "import-report.json" && !$0.hasPrefix(".") }.sorted()
+            datasetFiles = try Dataset(directory: URL(fileURLWithPath: dataset))
         } catch {
-            printError("livret: cannot read \(dataset): \(describeIOError(error))")
-            throw ExitCode(LivretExit.io)
+            throw pipelineExit(error)
         }
         var documents: [LivretDocument] = []
         var refused = false
-        for name in names {
-            let path = directory.appendingPathComponent(name).path
-            let data = try readInput(path)
+        for file in datasetFiles.files {
             do {
-                documents.append(try LivretDocument.decode(data, source: name))
+                documents.append(try Dataset.document(at: file))
             } catch {
-                printError(error.description)
+                guard case .document(let problems) = error else { throw pipelineExit(error) }
+                printError(problems.description)
                 refused = true
             }
         }
-        if refused || documents.isEmpty {
-            if documents.isEmpty && !refused { printError("livret: \(dataset): no livret document") }
-            throw ExitCode(LivretExit.refused)
-        }
+        if refused { throw ExitCode(LivretExit.refused) }
         documents.sort { ($0.eleve.division ?? "", $0.eleve.nom, $0.eleve.prenoms, $0.eleve.ine) < ($1.eleve.division ?? "", $1.eleve.nom, $1.eleve.prenoms, $1.eleve.ine) }
         do {
             try writeOutput(try LSLExporter.export(documents), to: output)

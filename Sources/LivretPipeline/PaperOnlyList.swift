@@ -2,21 +2,26 @@ import Foundation
 
 /// The families who refused online access: `ine;nom;prenom;division` (UTF-8, a header line,
 /// `;`-separated, fields optionally in double quotes as spreadsheets write them).
-struct PaperOnlyList {
-    struct Entry: Hashable {
-        var ine: String
-        var line: Int
+public struct PaperOnlyList: Sendable {
+    /// One INE of the list and its line number (1-based).
+    public struct Entry: Hashable, Sendable {
+        /// The INE, upper-cased.
+        public var ine: String
+        /// Its line in the file.
+        public var line: Int
     }
 
-    var entries: [Entry]
+    /// The INEs, in the order of the file.
+    public var entries: [Entry]
 
-    static func read(_ url: URL) throws -> PaperOnlyList {
+    /// Reads the list; a line without an INE, or a file that is not UTF-8 text, is refused naming the line.
+    public static func read(_ url: URL) throws(PipelineError) -> PaperOnlyList {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw PrintRunError.input("\(url.path): cannot read: \(describeIOError(error))")
+            throw PipelineError.refused("\(url.path): cannot read: \(PipelineError.systemReason(error))")
         }
         guard var text = String(data: data, encoding: .utf8) else {
-            throw PrintRunError.input("\(url.path): not UTF-8 text")
+            throw PipelineError.refused("\(url.path): not UTF-8 text")
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var entries: [Entry] = []
@@ -27,13 +32,13 @@ struct PaperOnlyList {
             let fields = Self.fields(line)
             guard let column = ineColumn else {
                 guard let position = fields.firstIndex(where: { $0.lowercased() == "ine" }) else {
-                    throw PrintRunError.input("\(url.path):\(index + 1): the header has no 'ine' column (expected ine;nom;prenom;division)")
+                    throw PipelineError.refused("\(url.path):\(index + 1): the header has no 'ine' column (expected ine;nom;prenom;division)")
                 }
                 ineColumn = position
                 continue
             }
             guard column < fields.count, !fields[column].isEmpty else {
-                throw PrintRunError.input("\(url.path):\(index + 1): no INE on this line")
+                throw PipelineError.refused("\(url.path):\(index + 1): no INE on this line")
             }
             entries.append(Entry(ine: fields[column].uppercased(), line: index + 1))
         }
