@@ -107,6 +107,7 @@ public struct LayoutSpec: Codable, Hashable, Sendable {
     public struct Column: Codable, Hashable, Sendable {
         /// What the column holds.
         public var id: ColumnID
+        /// Width in points.
         public var width: Double
     }
 
