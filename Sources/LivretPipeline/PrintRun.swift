@@ -498,7 +498,7 @@ public struct PrintRun: Sendable {
             if outcome.pages > 0 {
                 do { try writer.finish() } catch { throw .pdf(error) }
             }
-            try publish(files, handle: handle, outcome: outcome, fonts: pdfFonts, into: &result)
+            try publish(files, handle: handle, outcome: outcome, sheet: sheetPDF(files, rows: result.rows, fonts: pdfFonts), into: &result)
         } catch {
             result.close(error)
             return result
@@ -525,23 +525,27 @@ public struct PrintRun: Sendable {
         async let classStream = executor.run { () throws(PipelineError) -> ClassOutcome in
             try run.drawClass(entries, files: files)
         }
-        let pupilStream = await executor.run { () -> (DivisionResult, PDFError?) in
+        // The pupil stream also draws the hand-over sheet (with its faces), published later.
+        let pupilStream = await executor.run { () -> (DivisionResult, Result<SheetPDF, PipelineError>, PDFError?) in
             var pupils = DivisionResult(code: code)
             let fonts: PDFFonts
-            do throws(PDFError) { fonts = try PDFFonts(files: run.renderer.defaultEngine.fonts.files) } catch { return (pupils, error) }
+            do throws(PDFError) {
+                fonts = try PDFFonts(files: run.renderer.defaultEngine.fonts.files)
+            } catch {
+                return (pupils, .failure(.pdf(error)), error)
+            }
             run.printPupils(files, entries, fonts: fonts, into: &pupils, progress: progress, alongside: nil)
-            return (pupils, nil)
+            return (pupils, run.sheetPDF(files, rows: pupils.rows, fonts: fonts), nil)
         }
         result = pupilStream.0
         let outcome: ClassOutcome
         do {
             outcome = try await classStream
-            if let error = pupilStream.1 { throw PipelineError.pdf(error) }
+            if let error = pupilStream.2 { throw PipelineError.pdf(error) }
+            let sheet = pupilStream.1
             let done = try await executor.run { [result] () throws(PipelineError) -> DivisionResult in
                 var result = result
-                let fonts: PDFFonts
-                do throws(PDFError) { fonts = try PDFFonts(files: run.renderer.defaultEngine.fonts.files) } catch { throw .pdf(error) }
-                try run.publish(files, handle: nil, outcome: outcome, fonts: fonts, into: &result)
+                try run.publish(files, handle: nil, outcome: outcome, sheet: sheet, into: &result)
                 return result
             }
             result = done
@@ -557,7 +561,8 @@ public struct PrintRun: Sendable {
     /// The class PDF complete in its temporary file: checked against the pupils printed,
     /// published under its name, then the hand-over sheet.
     private func publish(
-        _ files: DivisionFiles, handle: FileHandle?, outcome: ClassOutcome, fonts: PDFFonts, into result: inout DivisionResult
+        _ files: DivisionFiles, handle: FileHandle?, outcome: ClassOutcome, sheet: Result<SheetPDF, PipelineError>,
+        into result: inout DivisionResult
     ) throws(PipelineError) {
         // Both streams lay out the same documents the same way; should they ever disagree (an I/O
         // error on one side), the class PDF is not published rather than differ from the files.
@@ -585,25 +590,36 @@ public struct PrintRun: Sendable {
         }
         result.record.classFile = "\(files.fileCode).pdf"
 
-        guard let first = files.first else { return }
+        let sheetPDF = try sheet.get()
+        let sheetName = "\(files.fileCode)-emargement.pdf"
+        let sheetURL = options.output.appendingPathComponent(sheetName)
+        do { try AtomicFile.write(sheetPDF.data, to: sheetURL) } catch { throw .io(error, path: sheetURL.path) }
+        result.files.append(FileRecord(path: sheetName, sha256: Digests.sha256(sheetPDF.data), bytes: sheetPDF.data.count, pages: sheetPDF.pages))
+        result.record.emargementFile = sheetName
+    }
+
+    /// A hand-over sheet's bytes and page count.
+    struct SheetPDF: Sendable {
+        var data: Data
+        var pages: Int
+    }
+
+    /// The hand-over sheet of the pupils printed (`rows`), drawn with `fonts`.
+    private func sheetPDF(_ files: DivisionFiles, rows: [EmargementSheet.Row], fonts: PDFFonts) -> Result<SheetPDF, PipelineError> {
+        guard let first = files.first else { return .failure(.refused("division \(files.code): no pupil")) }
         let etab = first.etablissement
         let header = EmargementSheet.Header(
             etablissement: etab.nom, uai: etab.uai, division: files.code, anneeScolaire: first.annees.last ?? "", date: options.date)
         let sheetPages: [Page]
-        do { sheetPages = try sheet.layout(header: header, rows: result.rows) } catch { throw .layout(error) }
-        let sheetPDF: Data
+        do { sheetPages = try sheet.layout(header: header, rows: rows) } catch { return .failure(.layout(error)) }
         do {
-            sheetPDF = try PDFWriter.render(sheetPages, fonts: fonts, metadata: PDFMetadata(
+            let data = try PDFWriter.render(sheetPages, fonts: fonts, metadata: PDFMetadata(
                 title: "Feuille d'émargement — classe \(files.code)", author: etab.nom, creator: renderer.producer,
                 creationDate: "\(options.date)T00:00:00Z"))
+            return .success(SheetPDF(data: data, pages: sheetPages.count))
         } catch {
-            throw .pdf(error)
+            return .failure(.pdf(error))
         }
-        let sheetName = "\(files.fileCode)-emargement.pdf"
-        let sheetURL = options.output.appendingPathComponent(sheetName)
-        do { try AtomicFile.write(sheetPDF, to: sheetURL) } catch { throw .io(error, path: sheetURL.path) }
-        result.files.append(FileRecord(path: sheetName, sha256: Digests.sha256(sheetPDF), bytes: sheetPDF.count, pages: sheetPages.count))
-        result.record.emargementFile = sheetName
     }
 
     /// The class stream: every livret that lays out, in class order, a blank page after an odd
