@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "LivretLayout", targets: ["LivretLayout"]),
         .library(name: "LivretPDF", targets: ["LivretPDF"]),
         .library(name: "LivretArchive", targets: ["LivretArchive"]),
+        .library(name: "LivretPipeline", targets: ["LivretPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,11 +53,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        // The subcommands; the executable below only runs them.
+        // The joins: document -> finished PDF (render), dataset -> print run files (+ archive).
+        .target(
+            name: "LivretPipeline",
+            dependencies: ["LivretModel", "LivretLayout", "LivretPDF", "LivretArchive"],
+            swiftSettings: strict),
+        // The subcommands (parsing, terminal, exit codes); the executable below only runs them.
         .target(
             name: "LivretCLI",
             dependencies: [
-                "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive",
+                "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive", "LivretPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -76,6 +82,10 @@ let package = Package(
         .testTarget(
             name: "LivretPrintTests",
             dependencies: ["LivretTestSupport", "livret"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "LivretPipelineTests",
+            dependencies: ["LivretModel", "LivretLayout", "LivretPipeline", "LivretTestSupport", "livret"],
             swiftSettings: strict),
         .testTarget(
             name: "LivretArchiveTests",

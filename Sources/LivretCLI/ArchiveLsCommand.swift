@@ -25,9 +25,7 @@ struct ArchiveLsCommand: ParsableCommand {
         let archive = try options.open()
         let objects = try archiveCall { try archive.list(ObjectFilter(division: division, year: year, ine: ine.map(ineArgument))) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(objects), as: UTF8.self))
+            print(String(decoding: try CanonicalJSON.encoder().encode(objects), as: UTF8.self))
             return
         }
         var out = ""

@@ -67,13 +67,3 @@ func writeOutput(_ data: Data, to path: String) throws {
 func writeStandardOutput(_ text: String) throws {
     do throws(IOError) { try FileIO.writeStandardOutput(Data(text.utf8)) } catch { throw ioExit(error) }
 }
-
-/// Words for an error met while reading or writing a file, for messages that go on after it (a
-/// print run's failures). No Foundation user info is searched: an `IOError` says what, where and
-/// why; anything else gives its own description. Kept for PrintRun.swift until its reads go
-/// through `FileIO.read` and its writes through `AtomicFile`.
-func describeIOError(_ error: any Error) -> String {
-    if let error = error as? IOError { return error.description }
-    if let posix = error as? POSIXError { return IOError.systemReason(posix.code.rawValue) }
-    return (error as NSError).localizedDescription
-}

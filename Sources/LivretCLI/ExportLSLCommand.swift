@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LivretImport
 import LivretModel
+import LivretPipeline
 
 struct ExportLSLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,35 +15,25 @@ struct ExportLSLCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The LSL import XML to write, or - for standard output.")
     var output: String
 
-    func validate() throws {
-        try requirePath(output, option: "-o")
-    }
-
     func run() async throws {
-        let directory = URL(fileURLWithPath: dataset)
-        let names: [String]
-        do throws(IOError) {
-            names = try FileIO.list(directory.path)
-                .filter { $0.hasSuffix(".json") && $0 != "import-report.json" && !$0.hasPrefix(".") }
+        let datasetFiles: Dataset
+        do {
+            datasetFiles = try Dataset(directory: URL(fileURLWithPath: dataset))
         } catch {
-            throw ioExit(error)
+            throw pipelineExit(error)
         }
         var documents: [LivretDocument] = []
         var refused = false
-        for name in names {
-            let path = directory.appendingPathComponent(name).path
-            let data = try readInput(path)
+        for file in datasetFiles.files {
             do {
-                documents.append(try LivretDocument.decode(data, source: name))
+                documents.append(try Dataset.document(at: file))
             } catch {
-                printError(error.description)
+                guard case .document(let problems) = error else { throw pipelineExit(error) }
+                printError(problems.description)
                 refused = true
             }
         }
-        if refused || documents.isEmpty {
-            if documents.isEmpty && !refused { printError("livret: \(dataset): no livret document") }
-            throw ExitCode(LivretExit.refused)
-        }
+        if refused { throw ExitCode(LivretExit.refused) }
         documents.sort { ($0.eleve.division ?? "", $0.eleve.nom, $0.eleve.prenoms, $0.eleve.ine) < ($1.eleve.division ?? "", $1.eleve.nom, $1.eleve.prenoms, $1.eleve.ine) }
         do {
             try writeOutput(try LSLExporter.export(documents), to: output)

@@ -3,6 +3,7 @@ import Foundation
 import LivretArchive
 import LivretLayout
 import LivretModel
+import LivretPipeline
 import Logging
 
 struct PrintRunCommand: AsyncParsableCommand {
@@ -16,6 +17,12 @@ struct PrintRunCommand: AsyncParsableCommand {
               CODE/INE.pdf         one file per pupil (the same bytes as `render`)
               CODE-emargement.pdf  the hand-over sheet
               print-run.json       counts, files with SHA-256, failures
+
+            CODE is the division code with letters, digits and - kept and any other \
+            byte written _XX (hex): 1S/1 is 1S_2F1, 1S_1 is 1S_5F1. Codes whose files would \
+            still clash (1s and 1S on a case-insensitive disk) are refused before anything \
+            is written. The folder is locked while a run writes into it: a second run into \
+            it is refused. The print-run.json of an earlier run is removed when a run starts.
 
             Class-list order: names compared the French way, accents and case folded; \
             spaces, hyphens and apostrophes count as one separator, sorted before letters. \
@@ -31,8 +38,8 @@ struct PrintRunCommand: AsyncParsableCommand {
             stop the others: the run finishes, lists the failures, and exits 1.
 
             Exit codes: 0 every pupil printed; 1 some pupils failed, or --paper-only names \
-            INEs that are not in the dataset, or the input was refused; 64 wrong usage; \
-            74 I/O error.
+            INEs that are not in the dataset, or the input was refused, or the output \
+            folder is in use by another run; 64 wrong usage; 74 I/O error.
             """)
 
     @Argument(help: ArgumentHelp("The dataset: a folder of canonical documents (INE.json), as `livret import` writes it.", valueName: "dataset-dir"))
@@ -68,14 +75,7 @@ struct PrintRunCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON on standard output.")
     var json = false
 
-    @Option(help: ArgumentHelp("The livret model (default: each document's `modele`, else gt-2012).", valueName: "name"))
-    var layout: String?
-
-    @Option(help: ArgumentHelp("The folder of layout files.", valueName: "dir"))
-    var layouts: String?
-
-    @Option(help: ArgumentHelp("The folder of fonts.", valueName: "dir"))
-    var fonts: String?
+    @OptionGroup var layoutOptions: LayoutOptions
 
     func validate() throws {
         if all == !division.isEmpty { throw ValidationError("Name the divisions to print with --division, or print them all with --all.") }
@@ -86,18 +86,8 @@ struct PrintRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
-        let renderer: Renderer
-        let sheet: EmargementSheet
-        do {
-            renderer = try Renderer.load(layout: layout, layouts: layouts, fonts: fonts)
-            let sheetSpec = try EmargementSheet.Spec.load(from: renderer.layoutsDirectory.appendingPathComponent("emargement.json"))
-            sheet = EmargementSheet(spec: sheetSpec, fonts: renderer.engines[renderer.defaultLayout]!.fonts)
-        } catch {
-            printError("livret: \(error)")
-            throw ExitCode(LivretExit.refused)
-        }
+        let renderer = try layoutOptions.renderer()
         try prepareOutputFolder(out)
-        let interactive = isatty(STDERR_FILENO) == 1 && !quiet
         var archiveHandle: Archive?
         if let archive {
             var logger = Logger(label: "livret.archive")
@@ -107,24 +97,18 @@ struct PrintRunCommand: AsyncParsableCommand {
         let options = PrintRun.Options(
             dataset: URL(fileURLWithPath: dataset), output: URL(fileURLWithPath: out),
             divisions: all ? nil : division, paperOnly: paperOnly.map { URL(fileURLWithPath: $0) }, simplex: simplex,
-            date: date ?? Self.today(), jobs: jobs)
+            date: date ?? Self.today(), version: LivretCommand.version)
+        let printer = isatty(STDERR_FILENO) == 1 && !quiet ? PrintProgress() : nil
         let summary: PrintRun.Summary
         do {
-            summary = try PrintRun(options: options, archive: archiveHandle, renderer: renderer, sheet: sheet, progress: interactive ? PrintProgress() : nil).run()
-        } catch let error as PrintRunError {
-            printError("livret: \(error)")
-            throw ExitCode(LivretExit.refused)
-        } catch let error as IOError {
-            throw ioExit(error)
-        } catch let error as CocoaError {
-            printError("livret: \(describeIOError(error))")
-            throw ExitCode(LivretExit.io)
+            summary = try await PrintRun(options: options, renderer: renderer, archive: archiveHandle)
+                .run(on: BlockingExecutor(width: jobs)) { event in printer?.show(event) }
+        } catch {
+            throw pipelineExit(error)
         }
         let elapsed = PrintProgress.seconds(ContinuousClock.now - started)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try writeOutput(try encoder.encode(summary) + Data("\n".utf8), to: "-")
+            try writeStandardOutput(String(decoding: try CanonicalJSON.encode(summary), as: UTF8.self))
         }
         for failure in summary.failures {
             printError("livret: not printed: \(failure.division.map { "\($0) " } ?? "")\(failure.source): \(failure.reason)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LivretLayout
 import LivretModel
+import LivretPipeline
 
 struct RenderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,14 +25,7 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The PDF to write, or - for standard output.", valueName: "out.pdf"))
     var output: String
 
-    @Option(help: ArgumentHelp("The livret model: a file name in Layouts/ without .json (default: the document's `modele`, else gt-2012).", valueName: "name"))
-    var layout: String?
-
-    @Option(help: ArgumentHelp("The folder of layout files (default: $LIVRET_LAYOUTS, else Layouts/ found beside the program).", valueName: "dir"))
-    var layouts: String?
-
-    @Option(help: ArgumentHelp("The folder of fonts (default: $LIVRET_FONTS, else Fonts/ found beside the program).", valueName: "dir"))
-    var fonts: String?
+    @OptionGroup var layoutOptions: LayoutOptions
 
     func validate() throws {
         try requirePath(output, option: "-o")
@@ -56,16 +50,21 @@ struct RenderCommand: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode(LivretExit.refused)
         }
+        let renderer = try layoutOptions.renderer()
         let pdf: Data
         do {
-            let renderer = try Renderer.load(layout: layout, layouts: layouts, fonts: fonts)
-            pdf = try renderer.pdf(livret)
-        } catch let error as LayoutError {
-            printError("livret: \(source): \(error)")
-            throw ExitCode(LivretExit.refused)
+            pdf = try renderer.pdf(livret, source: source)
         } catch {
-            printError("livret: \(source): \(error)")
-            throw ExitCode(LivretExit.software)
+            switch error {
+            case .layout:
+                printError("livret: \(source): \(error)")
+                throw ExitCode(LivretExit.refused)
+            case .pdf:
+                printError("livret: \(source): \(error)")
+                throw ExitCode(LivretExit.software)
+            default:
+                throw pipelineExit(error)
+            }
         }
         try writeOutput(pdf, to: output)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 
 /// `import-report.json`: what an import read and wrote, and every warning (machine-readable).
 public struct ImportReport: Codable, Hashable, Sendable {
@@ -27,10 +28,6 @@ public struct ImportReport: Codable, Hashable, Sendable {
 
     /// Canonical bytes: sorted keys, two-space indentation, final newline.
     public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = (try? encoder.encode(self)) ?? Data("{}".utf8)
-        data.append(0x0A)
-        return data
+        (try? CanonicalJSON.encode(self)) ?? Data("{}\n".utf8)
     }
 }

@@ -4,22 +4,36 @@ import Foundation
 /// the page count and the short fingerprint of the PDF handed over, and boxes for the date and
 /// the signature of the responsable légal. Its page and labels come from `Layouts/emargement.json`.
 public struct EmargementSheet: Sendable {
+    /// The hand-over sheet's layout file (`Layouts/emargement.json`).
     public struct Spec: Codable, Hashable, Sendable {
+        /// Page size and margins.
         public var page: LayoutSpec.PageSpec
+        /// Font sizes and row height.
         public var sizes: Sizes
+        /// The table's columns, left to right.
         public var columns: [Column]
+        /// Texts printed on the sheet, by key.
         public var labels: [String: String]
 
+        /// Font sizes (points) and the height of a pupil's row.
         public struct Sizes: Codable, Hashable, Sendable {
+            /// The title's size.
             public var title: Double
+            /// The rows' text size.
             public var body: Double
+            /// The size of notes and fingerprints.
             public var small: Double
+            /// The smallest size text may be set in to fit.
             public var minimum: Double
+            /// The height of a pupil's row (room for a signature).
             public var rowHeight: Double
         }
 
+        /// A column of the table.
         public struct Column: Codable, Hashable, Sendable {
+            /// What the column holds (`nom`, `prenom`, `ine`, …).
             public var id: String
+            /// Width in points.
             public var width: Double
         }
 
@@ -28,6 +42,7 @@ public struct EmargementSheet: Sendable {
             "title", "etablissement", "division", "anneeScolaire", "date", "uai", "page", "pageOf", "intro", "total",
         ] + columnIDs.map { "col.\($0)" }
 
+        /// Reads and checks a sheet layout file.
         public static func load(from url: URL) throws(LayoutError) -> Spec {
             let spec = try LayoutSpec.decodeFile(url, as: Spec.self)
             if let missing = requiredLabels.first(where: { spec.labels[$0] == nil }) {
@@ -40,14 +55,20 @@ public struct EmargementSheet: Sendable {
         }
     }
 
+    /// One pupil printed: a row of the sheet.
     public struct Row: Hashable, Sendable {
+        /// Family name.
         public var nom: String
+        /// First names.
         public var prenoms: String
+        /// The pupil's INE.
         public var ine: String
+        /// Pages of the pupil's livret.
         public var pages: Int
         /// SHA-256 of the pupil's PDF, hex; the sheet prints its first 16 digits.
         public var sha256: String
 
+        /// - Parameters: see the properties; `sha256` is the hex digest of the pupil's PDF.
         public init(nom: String, prenoms: String, ine: String, pages: Int, sha256: String) {
             self.nom = nom
             self.prenoms = prenoms
@@ -63,14 +84,20 @@ public struct EmargementSheet: Sendable {
         }
     }
 
+    /// What the sheet's heading says.
     public struct Header: Hashable, Sendable {
+        /// The établissement's name.
         public var etablissement: String
+        /// The établissement's UAI.
         public var uai: String
+        /// The division code.
         public var division: String
+        /// The school year, e.g. `2015-2016`.
         public var anneeScolaire: String
         /// `YYYY-MM-DD`.
         public var date: String
 
+        /// - Parameters: see the properties; `date` is the hand-over date (YYYY-MM-DD).
         public init(etablissement: String, uai: String, division: String, anneeScolaire: String, date: String) {
             self.etablissement = etablissement
             self.uai = uai
@@ -80,9 +107,14 @@ public struct EmargementSheet: Sendable {
         }
     }
 
+    /// The sheet's layout.
     public let spec: Spec
+    /// The fonts the sheet is shaped with.
     public let fonts: FontSet
 
+    /// - Parameters:
+    ///   - spec: the sheet's layout.
+    ///   - fonts: the fonts to shape with (the default layout's).
     public init(spec: Spec, fonts: FontSet) {
         self.spec = spec
         self.fonts = fonts
@@ -191,7 +223,7 @@ public struct EmargementSheet: Sendable {
             let footerTop = spec.page.height - m.bottom + 6
             pageItems.append(.rule(x1: m.left, y1: footerTop - 2, x2: m.left + width, y2: footerTop - 2, width: 0.25, color: .gray(0.45)))
             draw(footer, m.left, footerTop, width, into: &pageItems)
-            pages.append(Page(width: spec.page.width, height: spec.page.height, items: pageItems))
+            pages.append(Page(width: spec.page.width, height: spec.page.height, items: pageItems, fontFiles: fonts.files))
         }
         return pages
     }

@@ -8,22 +8,37 @@ import Foundation
 /// (`hb_font_make_immutable`), and HarfBuzz documents immutable fonts and faces as safe to
 /// use from several threads at once; each `shape` call uses its own `hb_buffer_t`.
 public final class FontSet: @unchecked Sendable {
+    /// The fonts folder.
     public let directory: URL
+    /// The font file of each style, inside `directory`.
     public let files: [FontStyle: URL]
     private let fonts: [OpaquePointer]   // hb_font_t *, indexed by FontStyle.rawValue
     private let unitsPerEm: [Double]
 
+    /// The default font files (Liberation Sans).
     public static let fileNames: [FontStyle: String] = [
         .regular: "LiberationSans-Regular.ttf", .bold: "LiberationSans-Bold.ttf",
         .italic: "LiberationSans-Italic.ttf", .boldItalic: "LiberationSans-BoldItalic.ttf",
     ]
 
+    /// Opens the four faces. Each file name must be a plain name of a regular file inside
+    /// `directory` (`PlainName`): no path, no link leading out of the folder.
     public init(directory: URL, fileNames: [FontStyle: String] = FontSet.fileNames) throws(LayoutError) {
         var fonts: [OpaquePointer] = []
         var units: [Double] = []
         var files: [FontStyle: URL] = [:]
         for style in FontStyle.allCases {
-            let url = directory.appendingPathComponent(fileNames[style] ?? FontSet.fileNames[style]!)
+            let name = fileNames[style] ?? FontSet.fileNames[style]!
+            let url: URL
+            switch PlainName.file(name, in: directory) {
+            case .success(let found): url = found
+            case .failure(.missing):
+                fonts.forEach { hb_font_destroy($0) }
+                throw .resource("cannot read the font \(directory.appendingPathComponent(name).path)")
+            case .failure(let refusal):
+                fonts.forEach { hb_font_destroy($0) }
+                throw .resource("font '\(name)' refused: \(refusal.description) (a layout's fonts are names of files of \(directory.path))")
+            }
             guard let blob = hb_blob_create_from_file_or_fail(url.path) else {
                 fonts.forEach { hb_font_destroy($0) }
                 throw .resource("cannot read the font \(url.path)")
@@ -36,8 +51,14 @@ public final class FontSet: @unchecked Sendable {
                 throw .resource("\(url.path) is not a font HarfBuzz can read")
             }
             let upem = hb_face_get_upem(face)
-            let font = hb_font_create(face)!
+            let created = hb_font_create(face)
             hb_face_destroy(face)
+            // HarfBuzz returns its inert empty font rather than NULL when out of memory.
+            guard let font = created, hb_font_get_face(font) != hb_face_get_empty() else {
+                hb_font_destroy(created)
+                fonts.forEach { hb_font_destroy($0) }
+                throw .resource("\(url.path): HarfBuzz could not create a font (out of memory)")
+            }
             hb_ot_font_set_funcs(font)
             hb_font_set_scale(font, Int32(upem), Int32(upem))
             hb_font_make_immutable(font)

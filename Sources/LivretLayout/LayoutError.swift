@@ -7,6 +7,7 @@ public enum LayoutError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Text that does not fit its cell even at the layout's minimum size. Never cut silently.
     case overflow(Overflow)
 
+    /// Text that cannot fit, and where.
     public struct Overflow: Hashable, Sendable {
         /// The pupil: name and INE.
         public var pupil: String
@@ -16,6 +17,7 @@ public enum LayoutError: Error, Hashable, Sendable, CustomStringConvertible {
         public var detail: String
     }
 
+    /// The message, naming the file or the pupil and the place.
     public var description: String {
         switch self {
         case .resource(let message): message

@@ -5,68 +5,114 @@ import LivretModel
 /// page, margins, fonts and sizes, the minimum size for shrink-to-fit, column widths,
 /// section order and every fixed French label. See `docs/layouts.md`.
 public struct LayoutSpec: Codable, Hashable, Sendable {
+    /// The layout's name, e.g. `gt-2012`.
     public var id: String
+    /// What the layout is for, in words.
     public var description: String
+    /// Page size and margins.
     public var page: PageSpec
+    /// Font file names by style (`regular`, `bold`, `italic`, `boldItalic`), plain names of files
+    /// of the fonts folder; missing styles use `FontSet.fileNames`.
     public var fonts: [String: String]?
+    /// Font sizes and rule widths.
     public var sizes: Sizes
+    /// Colours (RGB components in 0…1).
     public var colors: Colors
+    /// The sections of a livret, in order.
     public var sections: [Section]
+    /// Sections that start on a new page.
     public var newPageBefore: [Section]?
+    /// The table of a school year.
     public var yearTable: YearTable
+    /// Texts printed on the livret, by key.
     public var labels: [String: String]
 
+    /// Page size and margins, in points.
     public struct PageSpec: Codable, Hashable, Sendable {
+        /// Width in points.
         public var width: Double
+        /// Height in points.
         public var height: Double
+        /// The margins.
         public var margins: Margins
     }
 
+    /// Margins in points.
     public struct Margins: Codable, Hashable, Sendable {
+        /// Top margin.
         public var top: Double
+        /// Right margin.
         public var right: Double
+        /// Bottom margin.
         public var bottom: Double
+        /// Left margin.
         public var left: Double
     }
 
+    /// Font sizes, padding and rule widths, in points.
     public struct Sizes: Codable, Hashable, Sendable {
+        /// The title.
         public var title: Double
+        /// Section headings.
         public var heading: Double
+        /// The pupil's name in the header.
         public var name: Double
+        /// The identity band.
         public var identity: Double
+        /// Table headers.
         public var tableHeader: Double
+        /// Body text (appreciations).
         public var body: Double
+        /// Marks and statistics.
         public var numbers: Double
+        /// The footer.
         public var footer: Double
         /// No text is set smaller than this; past it the livret is refused.
         public var minimum: Double
+        /// Padding inside a cell.
         public var cellPadding: Double
+        /// Width of section rules.
         public var ruleWidth: Double
+        /// Width of table grid lines.
         public var gridWidth: Double
     }
 
+    /// Colours as `[red, green, blue]` in 0…1.
     public struct Colors: Codable, Hashable, Sendable {
+        /// Titles and rules.
         public var accent: [Double]
+        /// Table header background.
         public var headerFill: [Double]
+        /// Group rows background.
         public var groupFill: [Double]
+        /// Grid lines.
         public var grid: [Double]
+        /// Notes and footer text.
         public var muted: [Double]
     }
 
+    /// A section of a livret.
     public enum Section: String, Codable, Hashable, Sendable {
         case annees, engagements, avisExamen
     }
 
+    /// The table of a school year: its columns and the levels it is printed for.
     public struct YearTable: Codable, Hashable, Sendable {
+        /// The columns, left to right.
         public var columns: [Column]
+        /// The levels (`premiere`, `terminale`) with a table.
         public var levels: [String]
     }
 
+    /// A column of the year table.
     public struct Column: Codable, Hashable, Sendable {
+        /// What the column holds.
         public var id: ColumnID
+        /// Width in points.
         public var width: Double
     }
 
+    /// What a column of the year table holds.
     public enum ColumnID: String, Codable, Hashable, Sendable, CaseIterable {
         case discipline, periodes, annee, effectif, moinsDeHuit, huitADouze, douzeEtPlus, moyenneGroupe
         case competence, niveaux, appreciation
@@ -147,6 +193,7 @@ public struct LayoutSpec: Codable, Hashable, Sendable {
         if sections.isEmpty { throw .layoutFile(file: file, message: "sections is empty") }
     }
 
+    /// The text of label `key`, or the key itself when the layout has none.
     public func label(_ key: String) -> String { labels[key] ?? key }
 
     static func describe(_ error: DecodingError) -> String {

@@ -4,9 +4,14 @@ import LivretModel
 /// Lays out a canonical livret document into pages of positioned, shaped boxes, following
 /// one layout file. Pure: no cairo, no files written; one call per pupil, on any thread.
 public struct LivretLayoutEngine: Sendable {
+    /// The layout file.
     public let spec: LayoutSpec
+    /// The fonts the layout shapes with (and the PDF embeds).
     public let fonts: FontSet
 
+    /// - Parameters:
+    ///   - spec: the layout.
+    ///   - fonts: its fonts.
     public init(spec: LayoutSpec, fonts: FontSet) {
         self.spec = spec
         self.fonts = fonts
@@ -14,9 +19,14 @@ public struct LivretLayoutEngine: Sendable {
 
     /// Loads layout `name` (e.g. `gt-2012`) from the layouts folder and its fonts from the fonts folder.
     public static func load(layout name: String, layoutsDirectory: URL, fontsDirectory: URL) throws(LayoutError) -> LivretLayoutEngine {
-        let file = layoutsDirectory.appendingPathComponent("\(name).json")
-        guard FileManager.default.fileExists(atPath: file.path) else {
-            throw .resource("unknown layout \(MessageText.quoted(name)): no \(file.path) (available: \(available(in: layoutsDirectory).joined(separator: ", ")))")
+        let file: URL
+        switch PlainName.file("\(name).json", in: layoutsDirectory) {
+        case .success(let url): file = url
+        case .failure(.missing):
+            let path = layoutsDirectory.appendingPathComponent("\(name).json").path
+            throw .resource("unknown layout \(MessageText.quoted(name)): no \(path) (available: \(available(in: layoutsDirectory).joined(separator: ", ")))")
+        case .failure(let refusal):
+            throw .resource("layout name \(MessageText.quoted(name)) refused: \(refusal.description) (a layout is the name of a file of \(layoutsDirectory.path))")
         }
         let spec = try LayoutSpec.load(from: file)
         var names: [FontStyle: String] = [:]
@@ -47,7 +57,7 @@ public struct LivretLayoutEngine: Sendable {
         let line = typesetter.line(note, style: .italic)
         let x = (spec.page.width - line.width * size) / 2
         let run = typesetter.run(line, style: .italic, size: size, x: x, baseline: spec.page.height / 2, color: Color(spec.colors.muted))
-        return Page(width: spec.page.width, height: spec.page.height, items: [.text(run)])
+        return Page(width: spec.page.width, height: spec.page.height, items: [.text(run)], fontFiles: typesetter.fonts.files)
     }
 
     /// The pages of one pupil's livret. A `Typesetter` may be passed to reuse its cache of
@@ -114,7 +124,7 @@ final class LayoutTask {
         var pages: [Page] = []
         for (index, body) in bodies.enumerated() {
             let footer = try footerItems(page: index + 1, of: bodies.count)
-            pages.append(Page(width: spec.page.width, height: spec.page.height, items: headerItems + body + footer))
+            pages.append(Page(width: spec.page.width, height: spec.page.height, items: headerItems + body + footer, fontFiles: typesetter.fonts.files))
         }
         return pages
     }

@@ -1,17 +1,32 @@
+import Foundation
+
 /// What the layout stage hands to the PDF stage: pages of positioned boxes, in points,
 /// origin at the top left of the page, y growing downwards. No cairo, no LSL.
 public struct Page: Hashable, Sendable {
+    /// Width in points.
     public var width: Double
+    /// Height in points.
     public var height: Double
+    /// What is drawn, in drawing order within each kind (fills, rules, text).
     public var items: [PageItem]
+    /// The font files the page's text was shaped with, by style: the PDF stage draws and embeds
+    /// these (nil: the writer's own fonts).
+    public var fontFiles: [FontStyle: URL]?
 
-    public init(width: Double, height: Double, items: [PageItem] = []) {
+    /// - Parameters:
+    ///   - width: in points.
+    ///   - height: in points.
+    ///   - items: what is drawn.
+    ///   - fontFiles: the font files the text was shaped with (`FontSet.files`).
+    public init(width: Double, height: Double, items: [PageItem] = [], fontFiles: [FontStyle: URL]? = nil) {
         self.width = width
         self.height = height
         self.items = items
+        self.fontFiles = fontFiles
     }
 }
 
+/// A thing drawn on a page.
 public enum PageItem: Hashable, Sendable {
     case text(TextRun)
     /// A straight line.
@@ -22,44 +37,63 @@ public enum PageItem: Hashable, Sendable {
 
 /// RGB components in 0…1.
 public struct Color: Hashable, Sendable, Codable {
+    /// Red, 0…1.
     public var red: Double
+    /// Green, 0…1.
     public var green: Double
+    /// Blue, 0…1.
     public var blue: Double
 
+    /// - Parameters: the components, 0…1.
     public init(red: Double, green: Double, blue: Double) {
         self.red = red
         self.green = green
         self.blue = blue
     }
 
+    /// Black.
     public static let black = Color(red: 0, green: 0, blue: 0)
+    /// A grey of `level` (0 black, 1 white).
     public static func gray(_ level: Double) -> Color { Color(red: level, green: level, blue: level) }
 }
 
+/// The four faces of a layout.
 public enum FontStyle: Int, Hashable, Sendable, CaseIterable, Codable {
     case regular, bold, italic, boldItalic
 }
 
 /// One shaped line of text: the characters, and the glyphs HarfBuzz chose for them.
 public struct TextRun: Hashable, Sendable {
+    /// The characters.
     public var text: String
+    /// The face.
     public var style: FontStyle
+    /// Size in points.
     public var size: Double
     /// Pen position of the first glyph's origin on the baseline.
     public var x: Double
+    /// The baseline's y, in points from the top.
     public var baseline: Double
+    /// The glyphs, positioned in ems from the run's origin.
     public var glyphs: [PositionedGlyph]
+    /// The text colour.
     public var color: Color
 
+    /// Width in ems (multiply by `size`).
     public var width: Double { glyphs.last.map { $0.x + $0.advance } ?? 0 }
 }
 
 /// A glyph of a run, its offset from the run's origin, and the UTF-8 offset of the
 /// characters it came from (so that the PDF can map glyphs back to text).
 public struct PositionedGlyph: Hashable, Sendable {
+    /// The glyph index in the font.
     public var id: UInt32
+    /// Horizontal offset from the run's origin, in ems.
     public var x: Double
+    /// Vertical offset from the baseline, in ems (down positive).
     public var y: Double
+    /// Advance width, in ems.
     public var advance: Double
+    /// UTF-8 offset in the run's text of the characters this glyph shows.
     public var cluster: Int
 }

@@ -6,6 +6,7 @@
 /// space (U+00A0, U+202F) or a non-breaking hyphen (U+2011), never before `:` `;` `!` `?` `»`,
 /// never after `«`, never inside a word. A newline is a forced break.
 public final class Typesetter {
+    /// The fonts it shapes with.
     public let fonts: FontSet
     private var cache: [CacheKey: Shaped] = [:]
     /// Whole paragraphs already broken: labels, competency names and headers repeat on every
@@ -32,23 +33,34 @@ public final class Typesetter {
 
     /// A line, in ems: multiply by the size to get points.
     public struct Line: Hashable, Sendable {
+        /// The line's text.
         public var text: String
+        /// Its glyphs, in ems.
         public var glyphs: [PositionedGlyph]
+        /// Its width, in ems.
         public var width: Double
     }
 
     /// The result of fitting text into a cell.
     public struct Fitted: Sendable {
+        /// The lines, top to bottom.
         public var lines: [Line]
+        /// The size chosen, in points.
         public var size: Double
+        /// The face.
         public var style: FontStyle
+        /// Height of a line, in points.
         public var lineHeight: Double { size * Typesetter.leading }
+        /// Height of the text, in points.
         public var height: Double { Double(lines.count) * lineHeight }
+        /// Width of the widest line, in points.
         public var widestLine: Double { (lines.map(\.width).max() ?? 0) * size }
     }
 
+    /// Line height as a multiple of the size.
     public static let leading = 1.17
 
+    /// A typesetter with empty caches; one per task (not `Sendable`).
     public init(fonts: FontSet) {
         self.fonts = fonts
     }
@@ -261,11 +273,13 @@ public final class Typesetter {
         return .failure(lastFailure)
     }
 
+    /// Why a text could not be fitted.
     public enum FitFailure: Error, Sendable, CustomStringConvertible {
         case tooTall(excess: Double, size: Double)
         case wordTooWide(characters: Int, excess: Double, size: Double)
         case missingCharacter(Unicode.Scalar)
 
+        /// In plain words.
         public var description: String {
             switch self {
             case .missingCharacter(let scalar):

@@ -56,11 +56,7 @@ extension LivretDocument {
 
     /// The canonical JSON form: sorted keys, two-space indentation, a final newline. Same value, same bytes.
     public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try! encoder.encode(self)  // every field is a plain value: encoding cannot fail
-        data.append(0x0A)
-        return data
+        try! CanonicalJSON.encode(self)  // every field is a plain value: encoding cannot fail
     }
 
     /// Where the JSON syntax breaks, as `line L, column C: …` (JSONDecoder does not say;

@@ -5,15 +5,21 @@ import LivretLayout
 
 /// Document information written into the PDF.
 public struct PDFMetadata: Hashable, Sendable {
+    /// Title.
     public var title: String
+    /// Author (the établissement).
     public var author: String
+    /// Subject.
     public var subject: String?
+    /// Keywords.
     public var keywords: String?
+    /// Creator: the program and its version, given by the caller.
     public var creator: String
     /// ISO 8601 (`2016-06-20T00:00:00Z`): taken from the document, never the clock, so that the
     /// same input gives the same bytes.
     public var creationDate: String
 
+    /// - Parameters: see the properties.
     public init(title: String, author: String, subject: String? = nil, keywords: String? = nil, creator: String, creationDate: String) {
         self.title = title
         self.author = author
@@ -26,8 +32,11 @@ public struct PDFMetadata: Hashable, Sendable {
 
 /// A failed call into cairo or FreeType.
 public struct PDFError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The C function that failed.
     public var function: String
+    /// What it said.
     public var message: String
+    /// `function: message`.
     public var description: String { "\(function): \(message)" }
 
     static func cairo(_ status: cairo_status_t, _ function: String) -> PDFError {
@@ -44,6 +53,7 @@ public final class PDFWriter {
     private let sink: Unmanaged<ByteSink>
     private let fonts: PDFFonts
     private var finished = false
+    /// Pages added so far.
     public private(set) var pageCount = 0
 
     /// - Parameters:
@@ -74,7 +84,19 @@ public final class PDFWriter {
         if let subject = metadata.subject { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, subject) }
         if let keywords = metadata.keywords { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, keywords) }
         self.surface = surface
-        self.context = cairo_create(surface)
+        guard let context = cairo_create(surface) else {
+            cairo_surface_destroy(surface)
+            sink.release()
+            throw PDFError(function: "cairo_create", message: "out of memory")
+        }
+        let contextStatus = cairo_status(context)
+        guard contextStatus == CAIRO_STATUS_SUCCESS else {
+            cairo_destroy(context)
+            cairo_surface_destroy(surface)
+            sink.release()
+            throw .cairo(contextStatus, "cairo_create")
+        }
+        self.context = context
         // Unhinted metrics: cairo's glyph advances then equal HarfBuzz's, so text is written as
         // plain strings with a position adjustment only where kerning moved a glyph (smaller,
         // faster PDFs), instead of an adjustment for every glyph.
@@ -98,6 +120,7 @@ public final class PDFWriter {
     /// PDF and the time spent in cairo small.
     public func add(_ page: Page) throws(PDFError) {
         precondition(!finished, "PDFWriter used after finish()")
+        let faces = try fonts.facesFor(page.fontFiles)
         cairo_pdf_surface_set_size(surface, page.width, page.height)
         var fills: [Color: [(Double, Double, Double, Double)]] = [:]
         var fillOrder: [Color] = []
@@ -136,7 +159,7 @@ public final class PDFWriter {
             }
             cairo_stroke(context)
         }
-        for key in textOrder { draw(texts[key]!, key) }
+        for key in textOrder { draw(texts[key]!, key, faces: faces) }
         cairo_show_page(context)
         pageCount += 1
         let status = cairo_status(context)
@@ -156,8 +179,8 @@ public final class PDFWriter {
 
     /// Runs of one font, size and colour as one `cairo_show_text_glyphs` call. The clusters map
     /// every glyph back to its characters, so that copy and pdftotext give the text.
-    private func draw(_ runs: [TextRun], _ key: TextKey) {
-        cairo_set_font_face(context, fonts.faces[key.style.rawValue])
+    private func draw(_ runs: [TextRun], _ key: TextKey, faces: [OpaquePointer]) {
+        cairo_set_font_face(context, faces[key.style.rawValue])
         cairo_set_font_size(context, key.size)
         cairo_set_source_rgb(context, key.color.red, key.color.green, key.color.blue)
         var glyphs: [cairo_glyph_t] = []
@@ -221,11 +244,12 @@ public final class PDFWriter {
         return sinkValue.bytes
     }
 
-    /// Convenience: pages to PDF bytes.
+    /// Pages to PDF bytes, with faces opened for this file only.
     public static func render(_ pages: [Page], fontFiles: [FontStyle: URL], metadata: PDFMetadata) throws(PDFError) -> Data {
         try render(pages, fonts: PDFFonts(files: fontFiles), metadata: metadata)
     }
 
+    /// Pages to PDF bytes, with faces the caller keeps from file to file.
     public static func render(_ pages: [Page], fonts: PDFFonts, metadata: PDFMetadata) throws(PDFError) -> Data {
         let writer = try PDFWriter(fonts: fonts, metadata: metadata)
         for page in pages { try writer.add(page) }
@@ -233,13 +257,33 @@ public final class PDFWriter {
     }
 }
 
-/// The four faces a PDF is drawn with, as cairo font faces over FreeType. One per thread: the
+/// The faces PDFs are drawn with, as cairo font faces over FreeType: the four of `files`, and
+/// those of any other set a page names (`Page.fontFiles`), each opened once. One per thread: the
 /// writers of one task share them, and cairo keeps the glyph metrics it loaded between files.
 /// Not `Sendable` (an FT_Face must never be used by two threads at once).
 public final class PDFFonts {
     let faces: [OpaquePointer]   // cairo_font_face_t *, by FontStyle.rawValue
+    /// The files of `faces`.
+    public let files: [FontStyle: URL]
+    private var others: [[FontStyle: URL]: [OpaquePointer]] = [:]
 
+    /// The faces of a page shaped with `files` (nil: this set's own).
+    func facesFor(_ pageFiles: [FontStyle: URL]?) throws(PDFError) -> [OpaquePointer] {
+        guard let pageFiles, pageFiles != files else { return faces }
+        if let opened = others[pageFiles] { return opened }
+        let opened = try Self.open(pageFiles)
+        others[pageFiles] = opened
+        return opened
+    }
+
+    /// Opens the faces of the four styles of `files`.
+    /// - Parameter files: a font file per style (all four).
     public init(files: [FontStyle: URL]) throws(PDFError) {
+        self.faces = try Self.open(files)
+        self.files = files
+    }
+
+    private static func open(_ files: [FontStyle: URL]) throws(PDFError) -> [OpaquePointer] {
         var faces: [OpaquePointer] = []
         for style in FontStyle.allCases {
             guard let file = files[style] else {
@@ -253,11 +297,12 @@ public final class PDFFonts {
                 throw error
             }
         }
-        self.faces = faces
+        return faces
     }
 
     deinit {
         faces.forEach { cairo_font_face_destroy($0) }
+        others.values.forEach { $0.forEach { cairo_font_face_destroy($0) } }
     }
 
     /// Opens a font with its own FreeType library and hands both to cairo, which frees them
@@ -272,7 +317,18 @@ public final class PDFFonts {
             FT_Done_FreeType(library)
             throw PDFError(function: "FT_New_Face(\(file.path))", message: "FT_Error \(faceError)")
         }
-        let cairoFace = cairo_ft_font_face_create_for_ft_face(face, 0)!
+        guard let cairoFace = cairo_ft_font_face_create_for_ft_face(face, 0) else {
+            FT_Done_Face(face)
+            FT_Done_FreeType(library)
+            throw PDFError(function: "cairo_ft_font_face_create_for_ft_face(\(file.path))", message: "out of memory")
+        }
+        let faceStatus = cairo_font_face_status(cairoFace)
+        guard faceStatus == CAIRO_STATUS_SUCCESS else {
+            cairo_font_face_destroy(cairoFace)
+            FT_Done_Face(face)
+            FT_Done_FreeType(library)
+            throw .cairo(faceStatus, "cairo_ft_font_face_create_for_ft_face(\(file.path))")
+        }
         let owner = UnsafeMutablePointer<FreeTypeOwner>.allocate(capacity: 1)
         owner.initialize(to: FreeTypeOwner(library: library, face: face))
         let status = cairo_font_face_set_user_data(cairoFace, freeTypeOwnerKey, owner, releaseFreeTypeOwner)

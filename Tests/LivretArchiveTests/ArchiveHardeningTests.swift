@@ -165,7 +165,7 @@ struct ArchiveHardeningTests {
         let ls = try home.livret(["archive", "ls", "--json"])
         let objects = try #require(try JSONSerialization.jsonObject(with: ls.stdout) as? [[String: Any]])
         let relative = try #require(objects.first?["path"] as? String)
-        let staging = home.url.appendingPathComponent("work/\(TestSupport.sha256(Data(relative.utf8))).999999.1")
+        let staging = home.url.appendingPathComponent("work/\(try TestSupport.sha256(Data(relative.utf8))).999999.1")
         try FileManager.default.createDirectory(at: staging.appendingPathComponent("v2/content"), withIntermediateDirectories: true)
         try Data(relative.utf8).write(to: staging.appendingPathComponent("object"))
         try disk.fill(staging.appendingPathComponent("v2/content/big.pdf"))

@@ -42,10 +42,28 @@ func sha512Hex(_ data: Data) -> String { SHA512.hash(data: data).map { String(fo
 
 func randomData(_ count: Int) -> Data { Data((0..<count).map { _ in UInt8.random(in: 0...255) }) }
 
+/// Random bytes from a seeded generator: a failing run can be replayed from its seed.
+func randomData<G: RandomNumberGenerator>(_ count: Int, using generator: inout G) -> Data {
+    Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+}
+
+/// A seeded generator (SplitMix64), for tests that print their seed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 func write(_ data: Data, _ url: URL) throws {
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try data.write(to: url)
 }
 
 /// The official OCFL 1.1 fixtures, in `shared/reference` beside the tools.
-let fixtures = TestSupport.sharedTools.deletingLastPathComponent().appendingPathComponent("reference/ocfl-fixtures/1.1")
+let fixtures = TestSupport.sharedReference.appendingPathComponent("ocfl-fixtures/1.1")

@@ -44,19 +44,23 @@ import Glibc
         var acknowledged: [Acknowledged] = []
         var killed = 0
         let iterations = Int(ProcessInfo.processInfo.environment["LIVRET_CRASH_ITERATIONS"] ?? "") ?? 30
+        // Seeded (LIVRET_CRASH_SEED replays a run): sizes, delays and which writers are killed.
+        let seed = UInt64(ProcessInfo.processInfo.environment["LIVRET_CRASH_SEED"] ?? "") ?? UInt64.random(in: 0...UInt64.max)
+        print("CrashSafetyTests.killWriters: seed \(seed) (LIVRET_CRASH_SEED=\(seed) replays it)")
+        var generator = SeededGenerator(seed: seed)
         for iteration in 0..<iterations {
             var running: [(Process, URL, String, String, String)] = []
             // Two writers on the same pupil, one on another: serialised / independent.
             for (index, ine) in [pupils[iteration % 3], pupils[iteration % 3], pupils[(iteration + 1) % 3]].enumerated() {
-                let data = randomData(Int.random(in: 20_000...60_000))
+                let data = randomData(Int.random(in: 20_000...60_000, using: &generator), using: &generator)
                 let file = inputs.appendingPathComponent("\(iteration)-\(index).pdf")
                 try data.write(to: file)
                 let logicalPath = "\(2015 + index)-\(2016 + index)/livret.pdf"
                 let (process, out) = try Self.startPut(home: home, ine: ine, file: file, logicalPath: logicalPath)
                 running.append((process, out, ine, logicalPath, sha512Hex(data)))
             }
-            usleep(UInt32.random(in: 0...60_000))
-            for (process, _, _, _, _) in running where Bool.random() && process.isRunning {
+            usleep(UInt32.random(in: 0...60_000, using: &generator))
+            for (process, _, _, _, _) in running where Bool.random(using: &generator) && process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 killed += 1
             }
@@ -70,7 +74,7 @@ import Glibc
                 }
             }
         }
-        #expect(killed > 0)
+        #expect(killed > 0, "seed \(seed)")
         #expect(acknowledged.count > 0)
 
         // The next command recovers automatically; `recover` checks every object.

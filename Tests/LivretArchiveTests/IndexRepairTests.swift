@@ -41,7 +41,7 @@ import Testing
         #expect(result.status == 0, "\(command): \(result.stderr)")
         let aside = try asideFiles(home)
         #expect(aside.count == 3, "\(aside)")
-        guard let main = aside.first(where: { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }) else { return }
+        let main = try #require(aside.first(where: { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }))
         #expect(main.range(of: #"^index\.sqlite\.corrupt-[0-9]{8}T[0-9]{6}Z$"#, options: .regularExpression) != nil, "\(main)")
         #expect(Set(aside) == [main, main + "-wal", main + "-shm"])
         #expect(try Data(contentsOf: home.url.appendingPathComponent(main)) == Data("garbage\n".utf8))

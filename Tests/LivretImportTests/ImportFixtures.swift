@@ -6,8 +6,7 @@ import LivretTestSupport
 enum ImportFixtures {
     static let genLycee = TestSupport.sharedTools.appendingPathComponent("gen-lycee").path
     static let nomenclature = TestSupport.repositoryRoot.appendingPathComponent("Nomenclature/lsl-nomenclatures.xml")
-    static let officialSchema = TestSupport.repositoryRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/reference/lsl/import-lsl.xsd")
+    static let officialSchema = TestSupport.sharedReference.appendingPathComponent("lsl/import-lsl.xsd")
 
     /// A fresh lycée from gen-lycee in a new temporary directory.
     static func lycee(_ arguments: [String] = []) throws -> URL {

@@ -188,6 +188,48 @@ struct PrintRunTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    @Test("A print run into a folder another run holds exits 1 naming the folder, and writes nothing there")
+    func lockedOutput() throws {
+        let dataset = try Self.dataset([Pupil(nom: "A", prenoms: "B", ine: Self.ine(1), division: "1A")])
+        let out = try TestSupport.temporaryDirectory("locked")
+        // This test process holds the lock, as a running print run would.
+        let descriptor = open(out.appendingPathComponent(".print-run.lock").path, O_RDWR | O_CREAT, 0o644)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        try #require(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+        let busy = try TestSupport.livret(["print-run", dataset.path, "--out", out.path, "--all", "--quiet"])
+        #expect(busy.status == 1)
+        #expect(busy.stderr.contains(out.path) && busy.stderr.contains("in use"), "\(busy.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("1A.pdf").path))
+        flock(descriptor, LOCK_UN)
+        let free = try TestSupport.livret(["print-run", dataset.path, "--out", out.path, "--all", "--quiet"])
+        #expect(free.status == 0, "\(free.stderr)")
+    }
+
+    @Test("Division codes 1S/1 and 1S_1 get files of their own, listed in print-run.json; 1s and 1S are refused")
+    func divisionNamesCLI() throws {
+        let dataset = try Self.dataset([
+            Pupil(nom: "A", prenoms: "B", ine: Self.ine(1), division: "1S/1"), Pupil(nom: "C", prenoms: "D", ine: Self.ine(2), division: "1S_1"),
+        ])
+        let out = try TestSupport.temporaryDirectory("names").appendingPathComponent("out")
+        let run = try TestSupport.livret(["print-run", dataset.path, "--out", out.path, "--all", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let files = try #require(try Self.summary(out)["files"] as? [[String: Any]])
+        #expect(files.count == 6)
+        for file in files {
+            let path = try #require(file["path"] as? String)
+            #expect(try TestSupport.sha256(out.appendingPathComponent(path)) == file["sha256"] as? String, "\(path)")
+        }
+        let clash = try Self.dataset([
+            Pupil(nom: "A", prenoms: "B", ine: Self.ine(1), division: "1s1"), Pupil(nom: "C", prenoms: "D", ine: Self.ine(2), division: "1S1"),
+        ])
+        let clashOut = try TestSupport.temporaryDirectory("clash").appendingPathComponent("out")
+        let refused = try TestSupport.livret(["print-run", clash.path, "--out", clashOut.path, "--all", "--quiet"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("'1s1'") && refused.stderr.contains("'1S1'"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: clashOut.path))
+    }
+
     @Test("The same run twice gives the same files, whatever --jobs")
     func deterministic() throws {
         let dataset = try Self.dataset((1...4).map { Pupil(nom: "N\($0)", prenoms: "P", ine: Self.ine($0), division: "1A") })

@@ -15,11 +15,18 @@ public enum TestSupport {
     public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared/tools` beside the repository (or `LIVRET_SHARED_TOOLS`).
+    /// The shared tools (gen-lycee, ocfl-validate-root, python-tools-env…): `LIVRET_SHARED_TOOLS`,
+    /// the one rule, wherever the checkout is (`make test` sets it from `SHARED`). Unset, the tests
+    /// that need a tool fail naming the variable.
     public static let sharedTools: URL = {
-        if let path = ProcessInfo.processInfo.environment["LIVRET_SHARED_TOOLS"] { return URL(fileURLWithPath: path) }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/tools")
+        if let path = ProcessInfo.processInfo.environment["LIVRET_SHARED_TOOLS"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: "/LIVRET_SHARED_TOOLS-is-not-set/tools")
     }()
+
+    /// The shared reference files (schemas, OCFL fixtures): `reference/` beside the shared tools.
+    public static var sharedReference: URL {
+        sharedTools.deletingLastPathComponent().appendingPathComponent("reference")
+    }
 
     /// The `livret` executable built beside the test bundle (or `LIVRET_BIN`).
     public static let livretBinary: URL = {
@@ -81,12 +88,21 @@ public enum TestSupport {
         try run(livretBinary.path, arguments, input: input, environment: environment)
     }
 
-    /// A new empty directory, removed by the caller when done (or left for inspection).
+    /// A new empty directory inside this test process's own temporary folder, which is removed
+    /// when the process exits (a test may also remove its directory when done).
     public static func temporaryDirectory(_ name: String = "livret") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        let url = temporaryRoot.appendingPathComponent("\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// `livret-tests-PID` in the system's temporary folder, removed at exit.
+    public static let temporaryRoot: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("livret-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: TestSupport.temporaryRoot) }
+        return url
+    }()
 
     /// The text of a PDF as `pdftotext -layout` reads it (or in reading order without `layout`).
     public static func pdfText(_ pdf: URL, layout: Bool = false, firstPage: Int? = nil, lastPage: Int? = nil) throws -> String {
@@ -112,11 +128,25 @@ public enum TestSupport {
 extension TestSupport {
     /// SHA-256 of a file or of bytes, as hex, through `sha256sum` (tests compare digests, not byte arrays).
     public static func sha256(_ file: URL) throws -> String {
-        String(try run("sha256sum", [file.path]).stdoutText.prefix(64))
+        let result = try run("sha256sum", [file.path])
+        let digest = String(result.stdoutText.prefix(64))
+        guard result.status == 0, digest.count == 64 else { throw ToolFailure(tool: "sha256sum", status: result.status, stderr: result.stderr) }
+        return digest
     }
 
-    public static func sha256(_ data: Data) -> String {
-        let result = try? run("sha256sum", ["-"], input: data)
-        return String(result?.stdoutText.prefix(64) ?? "")
+    /// SHA-256 of bytes, as hex, through `sha256sum`; throws when it cannot be computed (never "").
+    public static func sha256(_ data: Data) throws -> String {
+        let result = try run("sha256sum", ["-"], input: data)
+        let digest = String(result.stdoutText.prefix(64))
+        guard result.status == 0, digest.count == 64 else { throw ToolFailure(tool: "sha256sum", status: result.status, stderr: result.stderr) }
+        return digest
+    }
+
+    /// A tool the tests run failed.
+    public struct ToolFailure: Error, CustomStringConvertible {
+        public var tool: String
+        public var status: Int32
+        public var stderr: String
+        public var description: String { "\(tool) exited \(status): \(stderr)" }
     }
 }

@@ -3,25 +3,30 @@ import LivretModel
 
 /// The families who refused online access: `ine;nom;prenom;division` (UTF-8, a header line,
 /// `;`-separated, fields optionally in double quotes as spreadsheets write them).
-struct PaperOnlyList {
-    struct Entry: Hashable {
-        var ine: String
-        var line: Int
+public struct PaperOnlyList: Sendable {
+    /// One INE of the list and its line number (1-based).
+    public struct Entry: Hashable, Sendable {
+        /// The INE, upper-cased.
+        public var ine: String
+        /// Its line in the file.
+        public var line: Int
     }
 
-    var entries: [Entry]
+    /// The INEs, in the order of the file.
+    public var entries: [Entry]
 
     /// The largest list read: 16 MiB (a line is about 60 bytes; 4,000 pupils make 240 KB).
     static let maxBytes = 16 << 20
 
-    static func read(_ url: URL) throws -> PaperOnlyList {
+    /// Reads the list; a line without an INE, or a file that is not UTF-8 text, is refused naming the line.
+    public static func read(_ url: URL) throws(PipelineError) -> PaperOnlyList {
         if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size > maxBytes {
-            throw PrintRunError.input("\(url.path): \(size) bytes is over the size limit of a --paper-only list (\(maxBytes) bytes): not read")
+            throw PipelineError.refused("\(url.path): \(size) bytes is over the size limit of a --paper-only list (\(maxBytes) bytes): not read")
         }
         let data: Data
-        data = try FileIO.read(url.path)  // an IOError: exit 74, naming the file
+        do throws(IOError) { data = try FileIO.read(url.path) } catch { throw .io(error) }  // exit 74, naming the file
         guard var text = String(data: data, encoding: .utf8) else {
-            throw PrintRunError.input("\(url.path): not UTF-8 text")
+            throw PipelineError.refused("\(url.path): not UTF-8 text")
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var entries: [Entry] = []
@@ -32,13 +37,13 @@ struct PaperOnlyList {
             let fields = Self.fields(line)
             guard let column = ineColumn else {
                 guard let position = fields.firstIndex(where: { $0.lowercased() == "ine" }) else {
-                    throw PrintRunError.input("\(url.path):\(index + 1): the header has no 'ine' column (expected ine;nom;prenom;division)")
+                    throw PipelineError.refused("\(url.path):\(index + 1): the header has no 'ine' column (expected ine;nom;prenom;division)")
                 }
                 ineColumn = position
                 continue
             }
             guard column < fields.count, !fields[column].isEmpty else {
-                throw PrintRunError.input("\(url.path):\(index + 1): no INE on this line")
+                throw PipelineError.refused("\(url.path):\(index + 1): no INE on this line")
             }
             entries.append(Entry(ine: fields[column].uppercased(), line: index + 1))
         }

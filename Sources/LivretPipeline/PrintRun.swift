@@ -1,0 +1,752 @@
+import Foundation
+import LivretArchive
+import LivretLayout
+import LivretModel
+import LivretPDF
+import Synchronization
+
+/// What a print run reports while it works (no terminal output: the caller shows it its way).
+public enum PrintRunProgress: Sendable, Hashable {
+    /// The run has chosen its pupils: `pupils` to go.
+    case started(pupils: Int)
+    /// One pupil done (printed: `pages` > 0, or failed: 0 pages).
+    case pupil(pages: Int)
+    /// Every division done; the summary is being written.
+    case finished
+}
+
+/// A print run: the livrets of one or more divisions, as one PDF per class (duplex-ready, in the
+/// order of the class list), one PDF per pupil (the bytes of `LivretRenderer.pdf`) and a
+/// hand-over sheet per class, described by `print-run.json`.
+///
+/// Divisions are printed in parallel on the executor given to `run`; pupils stream through a
+/// division one at a time, so memory does not grow with the number of pupils. A pupil that
+/// fails does not stop the others: it is a failure of the summary.
+public struct PrintRun: Sendable {
+    /// What to print, and where.
+    public struct Options: Sendable {
+        /// The dataset folder.
+        public var dataset: URL
+        /// The output folder (created if missing; locked while the run writes into it).
+        public var output: URL
+        /// The divisions to print; nil: all.
+        public var divisions: [String]?
+        /// Only the pupils of this list (families who refused online access).
+        public var paperOnly: URL?
+        /// No blank pages between livrets.
+        public var simplex: Bool
+        /// The date printed on the hand-over sheets (YYYY-MM-DD).
+        public var date: String
+        /// The program's version, written into `print-run.json`.
+        public var version: String
+
+        /// - Parameters: see the properties.
+        public init(
+            dataset: URL, output: URL, divisions: [String]? = nil, paperOnly: URL? = nil, simplex: Bool = false,
+            date: String, version: String
+        ) {
+            self.dataset = dataset
+            self.output = output
+            self.divisions = divisions
+            self.paperOnly = paperOnly
+            self.simplex = simplex
+            self.date = date
+            self.version = version
+        }
+    }
+
+    /// One file written, as listed in `print-run.json`.
+    public struct FileRecord: Codable, Sendable, Hashable {
+        /// Relative to the output folder.
+        public var path: String
+        /// SHA-256 of the file, hex.
+        public var sha256: String
+        /// Size in bytes.
+        public var bytes: Int
+        /// Pages of the PDF.
+        public var pages: Int
+    }
+
+    /// One pupil printed.
+    public struct PupilRecord: Codable, Sendable, Hashable {
+        /// The pupil's INE.
+        public var ine: String
+        /// The division code.
+        public var division: String
+        /// The pupil's PDF, relative to the output folder.
+        public var file: String
+        /// Pages of the pupil's PDF.
+        public var pages: Int
+        /// SHA-256 of the pupil's PDF, hex.
+        public var sha256: String
+        /// With an archive: the object's version holding this copy.
+        public var archiveVersion: String?
+        /// With an archive: whether this run made that version.
+        public var archiveNewVersion: Bool?
+    }
+
+    /// A pupil (or a division's class files) not printed, and why.
+    public struct Failure: Codable, Sendable, Hashable {
+        /// The pupil's INE (for a document that cannot be read: its file name without `.json`).
+        public var ine: String?
+        /// The division, when known.
+        public var division: String?
+        /// The document's file name, or `division CODE`.
+        public var source: String
+        /// Why, in plain words.
+        public var reason: String
+    }
+
+    /// An INE of the paper-only list that is not in the dataset.
+    public struct UnknownPaperOnly: Codable, Sendable, Hashable {
+        /// The INE.
+        public var ine: String
+        /// Its line in the list.
+        public var line: Int
+    }
+
+    /// One division printed.
+    public struct DivisionRecord: Codable, Sendable, Hashable {
+        /// The division code.
+        public var code: String
+        /// Pupils printed.
+        public var printed: Int
+        /// Pupils failed.
+        public var failed: Int
+        /// Pages of the pupils' livrets (blank pages of the class PDF left out).
+        public var pages: Int
+        /// The class PDF, when at least one pupil was printed.
+        public var classFile: String?
+        /// The hand-over sheet, when at least one pupil was printed.
+        public var emargementFile: String?
+    }
+
+    /// `print-run.json`: what was printed, with the files' digests, and what failed.
+    public struct Summary: Codable, Sendable, Hashable {
+        /// Totals.
+        public struct Counts: Codable, Sendable, Hashable {
+            /// Divisions printed.
+            public var divisions: Int
+            /// Pupils selected (including documents that could not be read).
+            public var pupils: Int
+            /// Pupils printed.
+            public var printed: Int
+            /// Pupils failed.
+            public var failed: Int
+            /// Pages of the pupils' livrets.
+            public var pages: Int
+            /// Files listed in `files`.
+            public var files: Int
+            /// With an archive: versions made by this run.
+            public var archivedNewVersions: Int?
+            /// With an archive: pupils whose PDF was already the archive's head.
+            public var archivedUnchanged: Int?
+        }
+
+        /// The program's version.
+        public var livret: String
+        /// The date on the hand-over sheets.
+        public var date: String
+        /// Whether blank pages were left out.
+        public var simplex: Bool
+        /// The paper-only list's file name.
+        public var paperOnly: String?
+        /// Totals.
+        public var counts: Counts
+        /// The divisions, by code.
+        public var divisions: [DivisionRecord]
+        /// The pupils printed, division by division in class order.
+        public var pupils: [PupilRecord]
+        /// Every file written, by path.
+        public var files: [FileRecord]
+        /// What was not printed.
+        public var failures: [Failure]
+        /// INEs of the paper-only list not in the dataset.
+        public var unknownPaperOnly: [UnknownPaperOnly]
+    }
+
+    /// The summary's file name, in the output folder.
+    public static let summaryFileName = "print-run.json"
+
+    /// What to print.
+    public let options: Options
+    /// Lays out and draws every livret (and gives the fonts of the hand-over sheets).
+    public internal(set) var renderer: LivretRenderer
+    /// When given, each pupil's PDF and its document are put into the archive as they are printed.
+    public let archive: Archive?
+    let sheet: EmargementSheet
+
+    /// Prepares a print run; the hand-over sheet's layout (`emargement.json`) is read from the
+    /// renderer's layouts folder.
+    public init(options: Options, renderer: LivretRenderer, archive: Archive? = nil) throws(PipelineError) {
+        self.options = options
+        self.renderer = renderer
+        self.archive = archive
+        let spec: EmargementSheet.Spec
+        do {
+            spec = try EmargementSheet.Spec.load(from: renderer.resources.layouts.appendingPathComponent("emargement.json"))
+        } catch {
+            throw .layout(error)
+        }
+        self.sheet = EmargementSheet(spec: spec, fonts: renderer.defaultEngine.fonts)
+    }
+
+    // MARK: reading the dataset
+
+    /// A pupil of the dataset: only what ordering and filtering need; the document is read again when printed.
+    struct Entry: Sendable {
+        var file: URL
+        var ine: String
+        var nom: String
+        var prenoms: String
+        var division: String
+        var dateDocument: String
+        var etablissement: Etablissement
+        var annees: [String]
+        var modele: String?
+    }
+
+    /// What ordering and filtering need of a document.
+    struct DocumentHead: Decodable {
+        struct Year: Decodable {
+            var anneeScolaire: Int
+            var division: String?
+            var anneeLabel: String { "\(anneeScolaire)-\(anneeScolaire + 1)" }
+        }
+
+        var dateDocument: String
+        var etablissement: Etablissement
+        var eleve: Eleve
+        var scolarites: [Year]
+        var modele: String?
+    }
+
+    /// Every document of the dataset, checked; the ones that cannot be read are failures of the run.
+    static func readDataset(_ dataset: Dataset) -> (entries: [Entry], failures: [Failure]) {
+        var entries: [Entry] = []
+        var failures: [Failure] = []
+        for file in dataset.files {
+            let name = file.lastPathComponent
+            do {
+                // Only the head of each document: the rest is read when the pupil is printed.
+                // The input checks first (duplicate keys, oversize fields), as for a whole document.
+                let data = try Dataset.contents(of: file)
+                try LivretDocument.checkInput(data, source: name)
+                let document = try JSONDecoder().decode(DocumentHead.self, from: data)
+                entries.append(Entry(
+                    file: file, ine: document.eleve.ine, nom: document.eleve.nom, prenoms: document.eleve.prenoms,
+                    division: document.eleve.division ?? document.scolarites.last?.division ?? "SANS-DIVISION",
+                    dateDocument: document.dateDocument, etablissement: document.etablissement,
+                    annees: document.scolarites.map(\.anneeLabel), modele: document.modele))
+            } catch {
+                // Read in full, for a message that names the field.
+                let reason: String
+                do {
+                    _ = try Dataset.document(at: file)
+                    reason = "\(error)"
+                } catch {
+                    reason = error.description
+                }
+                failures.append(Failure(ine: String(name.dropLast(5)), division: nil, source: name, reason: reason))
+            }
+        }
+        return (entries, failures)
+    }
+
+    // MARK: running
+
+    /// Prints, writes `print-run.json`, and returns the summary.
+    ///
+    /// The output folder is locked for the whole run (`OutputLock`); the summary of an earlier
+    /// run is removed first, so that `print-run.json`, when present, always describes the files
+    /// beside it.
+    /// - Parameters:
+    ///   - executor: where the blocking work runs; as many divisions at once as its width.
+    ///   - progress: called from any thread as the run goes.
+    /// - Throws: `.refused` for a selection that cannot be printed (unknown division, unreadable
+    ///   list, clashing file names), `.busy` when another run holds the folder, `.io`.
+    public func run(
+        on executor: BlockingExecutor, progress: @escaping @Sendable (PrintRunProgress) -> Void = { _ in }
+    ) async throws(PipelineError) -> Summary {
+        let dataset = try Dataset(directory: options.dataset)
+        let (all, readFailures) = Self.readDataset(dataset)
+        var selected = all
+        var unknown: [UnknownPaperOnly] = []
+        if let paperOnly = options.paperOnly {
+            let list = try PaperOnlyList.read(paperOnly)
+            let known = Set(all.map(\.ine))
+            unknown = list.entries.filter { !known.contains($0.ine) }.map { UnknownPaperOnly(ine: $0.ine, line: $0.line) }
+            let wanted = Set(list.entries.map(\.ine))
+            selected = selected.filter { wanted.contains($0.ine) }
+        }
+        let available = Set(all.map(\.division))
+        if let divisions = options.divisions {
+            let missing = divisions.filter { !available.contains($0) }
+            if !missing.isEmpty {
+                throw .refused("division \(missing.joined(separator: ", ")) is not in the dataset (divisions: \(available.sorted().joined(separator: ", ")))")
+            }
+            let wanted = Set(divisions)
+            selected = selected.filter { wanted.contains($0.division) }
+        }
+        var byDivision: [String: [Entry]] = [:]
+        for entry in selected { byDivision[entry.division, default: []].append(entry) }
+        let codes = byDivision.keys.sorted()
+        let clashes = OutputNames.collisions(codes, reserved: [Self.summaryFileName, OutputLock.fileName])
+        if !clashes.isEmpty { throw .refused(clashes.joined(separator: "; ")) }
+
+        do throws(IOError) {
+            try FileIO.createFolders(options.output.path)
+        } catch {
+            throw .io(error)
+        }
+        let lock = try OutputLock(directory: options.output)
+        defer { withExtendedLifetime(lock) {} }
+        let summaryURL = options.output.appendingPathComponent(Self.summaryFileName)
+        if unlink(summaryURL.path) != 0 && errno != ENOENT {
+            throw .io(IOError.current(.remove, path: summaryURL.path))
+        }
+        AtomicFile.removeStaleTemporaries(in: options.output)
+        progress(.started(pupils: selected.count))
+
+        // Every layout the documents name, loaded once for the whole run.
+        var run = self
+        run.renderer = renderer.loading(Set(selected.compactMap(\.modele)))
+        let divisions = codes.map { code in
+            (code, byDivision[code]!.sorted { FrenchCollation.precedes(($0.nom, $0.prenoms, $0.ine), ($1.nom, $1.prenoms, $1.ine)) })
+        }
+        let results = await run.printDivisions(divisions, on: executor, progress: progress)
+        progress(.finished)
+
+        var summary = Summary(
+            livret: options.version, date: options.date, simplex: options.simplex,
+            paperOnly: options.paperOnly?.lastPathComponent,
+            counts: .init(divisions: codes.count, pupils: selected.count + readFailures.count, printed: 0, failed: readFailures.count, pages: 0, files: 0),
+            divisions: [], pupils: [], files: [], failures: readFailures, unknownPaperOnly: unknown)
+        for result in results {
+            summary.divisions.append(result.record)
+            summary.pupils += result.pupils
+            summary.files += result.files
+            summary.failures += result.failures
+            summary.counts.printed += result.pupils.count
+            summary.counts.failed += result.failures.count
+            summary.counts.pages += result.pupils.reduce(0) { $0 + $1.pages }
+        }
+        summary.counts.files = summary.files.count
+        if archive != nil {
+            summary.counts.archivedNewVersions = summary.pupils.filter { $0.archiveNewVersion == true }.count
+            summary.counts.archivedUnchanged = summary.pupils.filter { $0.archiveNewVersion == false }.count
+        }
+        summary.files.sort { $0.path < $1.path }
+        do {
+            try AtomicFile.write(CanonicalJSON.encode(summary), to: summaryURL)
+        } catch {
+            throw .io(error, path: summaryURL.path)
+        }
+        return summary
+    }
+
+    /// Every division, in the order given. Divisions run as child tasks, their blocking work on
+    /// the executor. With fewer divisions than half the executor's width (one class for the
+    /// conseil), each division draws its class PDF and its pupils' PDFs as two jobs at once;
+    /// otherwise each of `width` lanes (one executor job each) takes the next division when it is
+    /// done, keeping its cairo faces from class to class (glyph metrics loaded once per lane, and
+    /// cairo does not keep the glyphs of a new set of faces for every class).
+    private func printDivisions(
+        _ divisions: [(String, [Entry])], on executor: BlockingExecutor, progress: @escaping @Sendable (PrintRunProgress) -> Void
+    ) async -> [DivisionResult] {
+        let run = self
+        var results = [DivisionResult?](repeating: nil, count: divisions.count)
+        if 2 * divisions.count <= executor.width {
+            await withTaskGroup(of: (Int, DivisionResult).self) { group in
+                for (index, (code, entries)) in divisions.enumerated() {
+                    group.addTask { (index, await run.printDivisionInTwoStreams(code, entries, on: executor, progress: progress)) }
+                }
+                for await (index, result) in group { results[index] = result }
+            }
+        } else {
+            let next = DivisionCounter()
+            await withTaskGroup(of: [(Int, DivisionResult)].self) { group in
+                for _ in 0..<min(executor.width, divisions.count) {
+                    group.addTask {
+                        await executor.run { () -> [(Int, DivisionResult)] in
+                            let fonts = Result { () throws(PDFError) -> PDFFonts in try PDFFonts(files: run.renderer.defaultEngine.fonts.files) }
+                            var done: [(Int, DivisionResult)] = []
+                            while true {
+                                let index = next.take()
+                                guard index < divisions.count else { break }
+                                let (code, entries) = divisions[index]
+                                done.append((index, run.printDivisionInOneStream(code, entries, fonts: fonts, progress: progress)))
+                            }
+                            return done
+                        }
+                    }
+                }
+                for await done in group {
+                    for (index, result) in done { results[index] = result }
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// Hands out division indices to the lanes, each once.
+    private final class DivisionCounter: Sendable {
+        private let value = Atomic<Int>(0)
+        func take() -> Int { value.add(1, ordering: .relaxed).oldValue }
+    }
+
+    /// What one division printed (and what failed).
+    struct DivisionResult: Sendable {
+        var record: DivisionRecord
+        var pupils: [PupilRecord] = []
+        var files: [FileRecord] = []
+        var failures: [Failure] = []
+        var rows: [EmargementSheet.Row] = []
+
+        init(code: String) {
+            record = DivisionRecord(code: code, printed: 0, failed: 0, pages: 0)
+        }
+
+        /// Counts filled in from the lists; a failure of the class files as a whole recorded.
+        mutating func close(_ error: PipelineError?) {
+            if let error {
+                failures.append(Failure(ine: nil, division: record.code, source: "division \(record.code)", reason: "the class files could not be made: \(error)"))
+            }
+            record.printed = pupils.count
+            record.failed = failures.count
+            record.pages = pupils.reduce(0) { $0 + $1.pages }
+        }
+    }
+
+    /// What the class PDF holds: the pupils drawn (in order) and its page count.
+    struct ClassOutcome: Sendable {
+        var drawn: [String] = []
+        var pages = 0
+    }
+
+    /// The places of one division's files.
+    struct DivisionFiles: Sendable {
+        var code: String
+        var fileCode: String
+        var pupilDirectory: URL
+        var classURL: URL
+        var classTemporary: URL
+        var classMetadata: PDFMetadata
+        /// The class's first pupil: the établissement and year of the class files.
+        var first: Entry?
+    }
+
+    private func prepare(_ code: String, _ entries: [Entry]) throws(PipelineError) -> DivisionFiles {
+        let fileCode = OutputNames.fileName(code)
+        let pupilDirectory = options.output.appendingPathComponent(fileCode)
+        do throws(IOError) {
+            try FileIO.createFolders(pupilDirectory.path)
+        } catch {
+            throw .io(error)
+        }
+        AtomicFile.removeStaleTemporaries(in: pupilDirectory)
+        let classURL = options.output.appendingPathComponent("\(fileCode).pdf")
+        let first = entries.first
+        let metadata = PDFMetadata(
+            title: "Livret scolaire du lycée — classe \(code)\(first.map { " — " + ($0.annees.last ?? "") } ?? "")",
+            author: first?.etablissement.nom ?? "",
+            subject: "Livrets de la division \(code)",
+            creator: renderer.producer,
+            creationDate: "\(entries.map(\.dateDocument).max() ?? options.date)T00:00:00Z")
+        return DivisionFiles(
+            code: code, fileCode: fileCode, pupilDirectory: pupilDirectory, classURL: classURL,
+            classTemporary: AtomicFile.temporarySibling(of: classURL), classMetadata: metadata, first: first)
+    }
+
+    /// A new empty temporary file for the class PDF, open for writing.
+    private static func createTemporary(_ url: URL) throws(PipelineError) -> FileHandle {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw .io(IOError.current(.create, path: url.path))
+        }
+        do {
+            return try FileHandle(forWritingTo: url)
+        } catch {
+            throw .io(error, path: url.path, operation: .create)
+        }
+    }
+
+    /// One division in one stream: each livret laid out once and drawn into both the pupil's
+    /// file and the class PDF. Never throws: what fails is recorded in the result.
+    func printDivisionInOneStream(
+        _ code: String, _ entries: [Entry], fonts: Result<PDFFonts, PDFError>, progress: @Sendable (PrintRunProgress) -> Void
+    ) -> DivisionResult {
+        var result = DivisionResult(code: code)
+        do throws(PipelineError) {
+            let files = try prepare(code, entries)
+            let pdfFonts: PDFFonts
+            do { pdfFonts = try fonts.get() } catch { throw .pdf(error) }
+            let handle = try Self.createTemporary(files.classTemporary)
+            defer {
+                try? handle.close()
+                unlink(files.classTemporary.path)  // a no-op once published: never leave a partial class PDF
+            }
+            let writer: PDFWriter
+            do { writer = try PDFWriter(fonts: pdfFonts, metadata: files.classMetadata, output: handle) } catch { throw .pdf(error) }
+            var outcome = ClassOutcome()
+            var classError: PipelineError?
+            printPupils(files, entries, fonts: pdfFonts, into: &result, progress: progress) { entry, pages, engine, typesetter in
+                guard classError == nil else { return }
+                do throws(PipelineError) {
+                    try append(pages, of: entry, engine: engine, typesetter: typesetter, to: writer, outcome: &outcome)
+                } catch {
+                    classError = error
+                }
+            }
+            if let classError { throw classError }
+            if outcome.pages > 0 {
+                do { try writer.finish() } catch { throw .pdf(error) }
+            }
+            try publish(files, handle: handle, outcome: outcome, sheet: sheetPDF(files, rows: result.rows, fonts: pdfFonts), into: &result)
+        } catch {
+            result.close(error)
+            return result
+        }
+        result.close(nil)
+        return result
+    }
+
+    /// One division in two streams at once (two executor jobs, each with its own typesetters and
+    /// cairo faces): the class stream lays out and draws the class PDF, the pupil stream lays
+    /// out, draws and writes each pupil's file. Then the sheet.
+    func printDivisionInTwoStreams(
+        _ code: String, _ entries: [Entry], on executor: BlockingExecutor, progress: @escaping @Sendable (PrintRunProgress) -> Void
+    ) async -> DivisionResult {
+        var result = DivisionResult(code: code)
+        let files: DivisionFiles
+        do {
+            files = try prepare(code, entries)
+        } catch {
+            result.close(error)
+            return result
+        }
+        let run = self
+        async let classStream = executor.run { () throws(PipelineError) -> ClassOutcome in
+            try run.drawClass(entries, files: files)
+        }
+        // The pupil stream also draws the hand-over sheet (with its faces), published later.
+        let pupilStream = await executor.run { () -> (DivisionResult, Result<SheetPDF, PipelineError>, PDFError?) in
+            var pupils = DivisionResult(code: code)
+            let fonts: PDFFonts
+            do throws(PDFError) {
+                fonts = try PDFFonts(files: run.renderer.defaultEngine.fonts.files)
+            } catch {
+                return (pupils, .failure(.pdf(error)), error)
+            }
+            run.printPupils(files, entries, fonts: fonts, into: &pupils, progress: progress, alongside: nil)
+            return (pupils, run.sheetPDF(files, rows: pupils.rows, fonts: fonts), nil)
+        }
+        result = pupilStream.0
+        let outcome: ClassOutcome
+        do {
+            outcome = try await classStream
+            if let error = pupilStream.2 { throw PipelineError.pdf(error) }
+            let sheet = pupilStream.1
+            let done = try await executor.run { [result] () throws(PipelineError) -> DivisionResult in
+                var result = result
+                try run.publish(files, handle: nil, outcome: outcome, sheet: sheet, into: &result)
+                return result
+            }
+            result = done
+        } catch {
+            unlink(files.classTemporary.path)
+            result.close(PipelineError.io(error, path: files.classTemporary.path))
+            return result
+        }
+        result.close(nil)
+        return result
+    }
+
+    /// The class PDF complete in its temporary file: checked against the pupils printed,
+    /// published under its name, then the hand-over sheet.
+    private func publish(
+        _ files: DivisionFiles, handle: FileHandle?, outcome: ClassOutcome, sheet: Result<SheetPDF, PipelineError>,
+        into result: inout DivisionResult
+    ) throws(PipelineError) {
+        // Both streams lay out the same documents the same way; should they ever disagree (an I/O
+        // error on one side), the class PDF is not published rather than differ from the files.
+        guard outcome.drawn == result.pupils.map(\.ine) else {
+            throw .refused("the class PDF and the pupils' files disagree on who was printed")
+        }
+        guard outcome.pages > 0 else { return }
+        let data: Data
+        do {
+            if let handle {
+                try handle.synchronize()
+                try handle.close()
+            } else {
+                let handle = try FileHandle(forWritingTo: files.classTemporary)
+                try handle.synchronize()
+                try handle.close()
+            }
+            data = try Data(contentsOf: files.classTemporary, options: .alwaysMapped)
+        } catch {
+            throw .io(error, path: files.classTemporary.path)
+        }
+        result.files.append(FileRecord(path: "\(files.fileCode).pdf", sha256: Digests.sha256(data), bytes: data.count, pages: outcome.pages))
+        guard rename(files.classTemporary.path, files.classURL.path) == 0 else {
+            throw .io(IOError.current(.rename, path: files.classTemporary.path, destination: files.classURL.path))
+        }
+        do throws(IOError) { try AtomicFile.syncFolder(containing: files.classURL.path) } catch { throw .io(error) }
+        result.record.classFile = "\(files.fileCode).pdf"
+
+        let sheetPDF = try sheet.get()
+        let sheetName = "\(files.fileCode)-emargement.pdf"
+        let sheetURL = options.output.appendingPathComponent(sheetName)
+        do { try AtomicFile.write(sheetPDF.data, to: sheetURL) } catch { throw .io(error, path: sheetURL.path) }
+        result.files.append(FileRecord(path: sheetName, sha256: Digests.sha256(sheetPDF.data), bytes: sheetPDF.data.count, pages: sheetPDF.pages))
+        result.record.emargementFile = sheetName
+    }
+
+    /// A hand-over sheet's bytes and page count.
+    struct SheetPDF: Sendable {
+        var data: Data
+        var pages: Int
+    }
+
+    /// The hand-over sheet of the pupils printed (`rows`), drawn with `fonts`.
+    private func sheetPDF(_ files: DivisionFiles, rows: [EmargementSheet.Row], fonts: PDFFonts) -> Result<SheetPDF, PipelineError> {
+        guard let first = files.first else { return .failure(.refused("division \(files.code): no pupil")) }
+        let etab = first.etablissement
+        let header = EmargementSheet.Header(
+            etablissement: etab.nom, uai: etab.uai, division: files.code, anneeScolaire: first.annees.last ?? "", date: options.date)
+        let sheetPages: [Page]
+        do { sheetPages = try sheet.layout(header: header, rows: rows) } catch { return .failure(.layout(error)) }
+        do {
+            let data = try PDFWriter.render(sheetPages, fonts: fonts, metadata: PDFMetadata(
+                title: "Feuille d'émargement — classe \(files.code)", author: etab.nom, creator: renderer.producer,
+                creationDate: "\(options.date)T00:00:00Z"))
+            return .success(SheetPDF(data: data, pages: sheetPages.count))
+        } catch {
+            return .failure(.pdf(error))
+        }
+    }
+
+    /// The class stream: every livret that lays out, in class order, a blank page after an odd
+    /// one (duplex), streamed into the class PDF. Pupils that fail are left out (the pupil stream,
+    /// which lays them out the same way, reports them).
+    private func drawClass(_ entries: [Entry], files: DivisionFiles) throws(PipelineError) -> ClassOutcome {
+        let handle = try Self.createTemporary(files.classTemporary)
+        defer { try? handle.close() }
+        let fonts: PDFFonts
+        let writer: PDFWriter
+        do {
+            fonts = try PDFFonts(files: renderer.defaultEngine.fonts.files)
+            writer = try PDFWriter(fonts: fonts, metadata: files.classMetadata, output: handle)
+        } catch {
+            throw .pdf(error)
+        }
+        var typesetters = Typesetters()
+        var outcome = ClassOutcome()
+        for entry in entries {
+            let pages: [Page]
+            let engine: LivretLayoutEngine
+            let typesetter: Typesetter
+            do {
+                let document = try Dataset.document(at: entry.file)
+                engine = try renderer.engine(for: document, source: entry.file.lastPathComponent)
+                typesetter = typesetters.for(engine)
+                pages = try engine.layout(document, typesetter: typesetter)
+            } catch {
+                continue
+            }
+            try append(pages, of: entry, engine: engine, typesetter: typesetter, to: writer, outcome: &outcome)
+        }
+        if outcome.pages > 0 {
+            do { try writer.finish() } catch { throw .pdf(error) }
+        }
+        return outcome
+    }
+
+    /// One livret into the class PDF, and a blank page after an odd one (duplex).
+    private func append(
+        _ pages: [Page], of entry: Entry, engine: LivretLayoutEngine, typesetter: Typesetter, to writer: PDFWriter,
+        outcome: inout ClassOutcome
+    ) throws(PipelineError) {
+        do {
+            for page in pages { try writer.add(page) }
+            outcome.pages += pages.count
+            if pages.count % 2 == 1 && !options.simplex {
+                try writer.add(engine.blankPage(typesetter: typesetter))
+                outcome.pages += 1
+            }
+        } catch {
+            throw .pdf(error)
+        }
+        outcome.drawn.append(entry.ine)
+    }
+
+    /// A typesetter per layout for one class: its caches hold what repeats within a class
+    /// (labels, competencies) and go with it, so memory does not grow with the number of pupils.
+    struct Typesetters {
+        private var byLayout: [ObjectIdentifier: Typesetter] = [:]
+
+        mutating func `for`(_ engine: LivretLayoutEngine) -> Typesetter {
+            let key = ObjectIdentifier(engine.fonts)
+            if let typesetter = byLayout[key] { return typesetter }
+            let typesetter = Typesetter(fonts: engine.fonts)
+            byLayout[key] = typesetter
+            return typesetter
+        }
+    }
+
+    /// The pupil stream: each pupil's PDF (the bytes of `LivretRenderer.pdf`), written and, with
+    /// an archive, archived; `alongside` is given each livret's pages as well (the class PDF of
+    /// the one-stream mode).
+    private func printPupils(
+        _ files: DivisionFiles, _ entries: [Entry], fonts pdfFonts: PDFFonts, into result: inout DivisionResult,
+        progress: @Sendable (PrintRunProgress) -> Void,
+        alongside: ((Entry, [Page], LivretLayoutEngine, Typesetter) -> Void)?
+    ) {
+        let code = files.code
+        var typesetters = Typesetters()
+        for entry in entries {
+            let source = entry.file.lastPathComponent
+            let name = "\(OutputNames.fileName(entry.ine)).pdf"
+            let url = files.pupilDirectory.appendingPathComponent(name)
+            do throws(PipelineError) {
+                let document = try Dataset.document(at: entry.file)
+                let engine = try renderer.engine(for: document, source: source)
+                let typesetter = typesetters.for(engine)
+                let pages: [Page]
+                do { pages = try engine.layout(document, typesetter: typesetter) } catch { throw .layout(error) }
+                let pdf = try renderer.pdf(pages: pages, of: document, fonts: pdfFonts)
+                let digest = Digests.sha256(pdf)
+                do { try AtomicFile.write(pdf, to: url) } catch { throw .io(error, path: url.path) }
+                var archived: PutResult?
+                if let archive {
+                    let year = document.scolarites.last?.anneeLabel ?? "sans-annee"
+                    do {
+                        archived = try archive.put(
+                            ine: document.eleve.ine,
+                            files: [
+                                ArchiveFile(logicalPath: "\(year)/livret.pdf", data: pdf),
+                                ArchiveFile(logicalPath: "\(year)/livret.json", contentsOf: entry.file),
+                            ],
+                            message: "Livret scolaire \(year), impression de la division \(code)",
+                            user: .current, metadata: ArchiveMetadata(division: code, year: year))
+                    } catch {
+                        result.failures.append(Failure(ine: entry.ine, division: code, source: source, reason: "printed, but not archived: \(error)"))
+                    }
+                }
+                alongside?(entry, pages, engine, typesetter)
+                let relative = "\(files.fileCode)/\(name)"
+                result.pupils.append(PupilRecord(
+                    ine: entry.ine, division: code, file: relative, pages: pages.count, sha256: digest,
+                    archiveVersion: archived?.version, archiveNewVersion: archived.map { if case .created = $0 { true } else { false } }))
+                result.files.append(FileRecord(path: relative, sha256: digest, bytes: pdf.count, pages: pages.count))
+                result.rows.append(EmargementSheet.Row(nom: entry.nom, prenoms: entry.prenoms, ine: entry.ine, pages: pages.count, sha256: digest))
+                progress(.pupil(pages: pages.count))
+            } catch {
+                result.failures.append(Failure(ine: entry.ine, division: code, source: source, reason: error.description))
+                // A file from an earlier run must not pass for this one's.
+                unlink(url.path)
+                progress(.pupil(pages: 0))
+            }
+        }
+    }
+}
