@@ -14,12 +14,15 @@ let package = Package(
         .library(name: "LivretLayout", targets: ["LivretLayout"]),
         .library(name: "LivretPDF", targets: ["LivretPDF"]),
         .library(name: "LivretArchive", targets: ["LivretArchive"]),
+        .library(name: "LivretSign", targets: ["LivretSign"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (pkg-config names as on Debian 12).
@@ -46,6 +49,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // The lycée's signing identity (P-256 key, X.509 certificate, keys folder), CMS SignedData
+        // (PAdES B-B, detached), incremental PDF signing and signature verification.
+        .target(
+            name: "LivretSign",
+            dependencies: [
+                "LivretModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: strict),
         // The subcommands; the executable below only runs them.
