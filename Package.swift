@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "LivretCLI",
             dependencies: [
-                "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive",
+                "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

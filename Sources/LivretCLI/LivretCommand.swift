@@ -23,6 +23,9 @@ public struct LivretCommand: AsyncParsableCommand {
             RenderCommand.self,
             PrintRunCommand.self,
             ArchiveCommand.self,
+            KeysCommand.self,
+            SignCommand.self,
+            VerifyCommand.self,
         ])
 
     public init() {}
