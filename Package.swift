@@ -91,5 +91,15 @@ let package = Package(
             name: "LivretArchiveTests",
             dependencies: ["LivretArchive", "LivretTestSupport", "livret"],
             swiftSettings: strict),
+        .testTarget(
+            name: "LivretSignTests",
+            dependencies: [
+                "LivretSign", "LivretTestSupport", "livret",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["pyhanko_check.py"],
+            swiftSettings: strict),
     ]
 )
