@@ -99,7 +99,7 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["pyhanko_check.py"],
+            exclude: ["pyhanko_check.py", "pdfa_like.py"],
             swiftSettings: strict),
     ]
 )

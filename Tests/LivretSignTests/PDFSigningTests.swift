@@ -201,6 +201,49 @@ struct PDFSigningTests {
     }
 }
 
+extension PDFSigningTests {
+    @Test("a PDF/A-style finished file (catalog with /Metadata, /AF, /Lang, attachments; trailer /ID; an indirect /Annots): every key kept, signature valid")
+    func finishedPDF() throws {
+        let fixture = try Self.signed()
+        defer { try? FileManager.default.removeItem(at: fixture.directory) }
+        let venv = try TestSupport.run(TestSupport.sharedTools.appendingPathComponent("python-tools-env").path, []).stdoutText
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let python = URL(fileURLWithPath: venv).appendingPathComponent("bin/python").path
+        try #require(FileManager.default.isExecutableFile(atPath: python), "python-tools-env gave no venv")
+        let script = TestSupport.repositoryRoot.appendingPathComponent("Tests/LivretSignTests/pdfa_like.py").path
+        let finished = fixture.directory.appendingPathComponent("finished.pdf")
+        let made = try TestSupport.run(python, [script, fixture.unsigned.path, finished.path])
+        try #require(made.status == 0, "\(made.stderr)")
+        let signed = fixture.directory.appendingPathComponent("finished-signed.pdf")
+        let sign = try TestSupport.livret(["sign", finished.path, "-o", signed.path, "--keys", fixture.keys.path])
+        #expect(sign.status == 0, "\(sign.stderr)")
+        let finishedBytes = try Data(contentsOf: finished)
+        #expect(TestSupport.sha256(try Data(contentsOf: signed).prefix(finishedBytes.count)) == TestSupport.sha256(finishedBytes))
+        let pdfsig = try SignFixtures.pdfsig(signed)
+        #expect(pdfsig.stdoutText.contains("Signature is Valid") && pdfsig.stdoutText.contains("Total document signed"), "\(pdfsig.stdoutText)")
+        #expect(try TestSupport.run("qpdf", ["--check", signed.path]).status == 0)
+
+        let inspected = try TestSupport.run(python, [script, "--inspect", signed.path])
+        let report = try #require(try JSONSerialization.jsonObject(with: inspected.stdout) as? [String: Any], "\(inspected.stderr)")
+        #expect(report["root_keys"] as? [String] == ["/AF", "/AcroForm", "/Lang", "/Metadata", "/Names", "/Pages", "/Type"])
+        #expect(report["lang"] as? String == "fr-FR")
+        #expect(report["attachments"] as? [String] == ["source.json"])
+        #expect((report["id"] as? [String])?.count == 2)
+        #expect(report["annotation_subtypes"] as? [String] == ["/Link", "/Widget"])
+        #expect(report["field_types"] as? [String] == ["/Sig"])
+        #expect(report["sig_flags"] as? Int == 3)
+        // The trailer /ID of the update is the original's.
+        let text = String(decoding: try Data(contentsOf: signed), as: UTF8.self)
+        let ids = text.components(separatedBy: "/ID").dropFirst().map { $0.prefix(70) }
+        #expect(ids.count == 2 && ids.first == ids.last, "\(ids)")
+        // The shared PDF/A pre-check finds nothing more in the signed file than in the finished one.
+        let precheck = TestSupport.sharedTools.appendingPathComponent("pdfa-precheck").path
+        let before = try TestSupport.run(precheck, [finished.path]).stdoutText.replacingOccurrences(of: finished.path, with: "F")
+        let after = try TestSupport.run(precheck, [signed.path]).stdoutText.replacingOccurrences(of: signed.path, with: "F")
+        #expect(before == after, "before:\n\(before)\nafter:\n\(after)")
+    }
+}
+
 /// A small seeded generator (SplitMix64), so that a failing case can be replayed.
 struct SplitMix: RandomNumberGenerator {
     var state: UInt64
