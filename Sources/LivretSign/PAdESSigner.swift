@@ -119,7 +119,10 @@ public struct PAdESSigner: Sendable {
             guard cms.count <= Self.reservedSignatureBytes else {
                 throw SignError(.signing, file: name, "the signature (\(cms.count) bytes) does not fit in the \(Self.reservedSignatureBytes) bytes reserved")
             }
-            let hex = Array(cms.map { String(format: "%02X", $0) }.joined().utf8)
+            let digits = Array("0123456789ABCDEF".utf8)
+            var hex = [UInt8]()
+            hex.reserveCapacity(2 * cms.count)
+            for byte in cms { hex.append(digits[Int(byte >> 4)]); hex.append(digits[Int(byte & 0x0F)]) }
             update.bytes.replaceSubrange((contentsAt + 1)..<(contentsAt + 1 + hex.count), with: hex)
             return pdf + (prefix > pdf.count ? [10] : []) + update.bytes
         } catch let error as SignError {
