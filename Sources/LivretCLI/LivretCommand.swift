@@ -26,6 +26,7 @@ public struct LivretCommand: AsyncParsableCommand {
             KeysCommand.self,
             SignCommand.self,
             VerifyCommand.self,
+            JournalCommand.self,
         ])
 
     public init() {}
