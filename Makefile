@@ -16,6 +16,7 @@ test-deps:
 	@test -x $(SHARED)/tools/python-tools-env || { echo "make: $(SHARED)/tools not found: the tests need shared/ beside the repository (or SHARED=/path/to/shared)" >&2; exit 2; }
 	@scripts/ensure-deps test
 	@LIVRET_SHARED_TOOLS=$(SHARED)/tools $(SHARED)/tools/python-tools-env >/dev/null
+	@scripts/python-env >/dev/null
 
 build: deps
 	$(SWIFT) build -c release --product livret
@@ -28,8 +29,8 @@ HOSTILE := HostileFileTests|HostileImportTests|HostileDocumentTests|InputCheckTe
 
 test: deps test-deps
 	$(SWIFT) build --build-tests
-	LIVRET_SHARED_TOOLS=$(SHARED)/tools $(SWIFT) test --skip-build --skip '$(HOSTILE)'
-	LIVRET_SHARED_TOOLS=$(SHARED)/tools HOSTILE='$(HOSTILE)' scripts/hostile-tests
+	LIVRET_SHARED_TOOLS=$(SHARED)/tools LIVRET_PYENV=$$(scripts/python-env) $(SWIFT) test --skip-build --skip '$(HOSTILE)'
+	LIVRET_SHARED_TOOLS=$(SHARED)/tools LIVRET_PYENV=$$(scripts/python-env) HOSTILE='$(HOSTILE)' scripts/hostile-tests
 
 bench: build test-deps
 	@scripts/bench $(RELEASE_BIN) $(SHARED)/tools

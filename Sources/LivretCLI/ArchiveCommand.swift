@@ -30,7 +30,10 @@ struct ArchiveOptions: ParsableArguments {
     @Flag(name: .long, help: "Log what the archive does (on standard error).")
     var verbose = false
 
-    var home: URL {
+    var home: URL { Self.home(archive) }
+
+    /// `archive`, else `$LIVRET_ARCHIVE`, else `./Archive`.
+    static func home(_ archive: String?) -> URL {
         if let archive { return URL(fileURLWithPath: archive) }
         if let path = ProcessInfo.processInfo.environment["LIVRET_ARCHIVE"], !path.isEmpty { return URL(fileURLWithPath: path) }
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Archive")

@@ -32,6 +32,10 @@ public struct LivretCommand: AsyncParsableCommand {
             RenderCommand.self,
             PrintRunCommand.self,
             ArchiveCommand.self,
+            KeysCommand.self,
+            SignCommand.self,
+            VerifyCommand.self,
+            JournalCommand.self,
         ])
 
     public init() {}

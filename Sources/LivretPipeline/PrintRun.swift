@@ -306,6 +306,15 @@ public struct PrintRun: Sendable {
             throw .io(IOError.current(.remove, path: summaryURL.path))
         }
         AtomicFile.removeStaleTemporaries(in: options.output)
+        // A document that could not be read names no division: an earlier run's file of that
+        // pupil, in any division printed now, must not pass for this run's.
+        for failure in readFailures {
+            guard let ine = failure.ine else { continue }
+            for code in codes {
+                let folder = options.output.appendingPathComponent(OutputNames.fileName(code))
+                unlink(folder.appendingPathComponent("\(OutputNames.fileName(ine)).pdf").path)
+            }
+        }
         progress(.started(pupils: selected.count))
 
         // Every layout the documents name, loaded once for the whole run.

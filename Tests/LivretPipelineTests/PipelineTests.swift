@@ -102,7 +102,7 @@ struct PipelineTests {
         let stale = out.appendingPathComponent("1S1/\(Self.ine(2)).pdf")
         #expect(FileManager.default.fileExists(atPath: stale.path))
         try FileManager.default.removeItem(at: folder.appendingPathComponent("dataset"))
-        let bad = try Self.pupil("BETA", "B", ine: 2, division: "1S1", appreciation: String(repeating: "Un travail sérieux et régulier. ", count: 600))
+        let bad = try Self.pupil("BETA", "B", ine: 2, division: "1S1", appreciation: String(repeating: "Un travail très sérieux, régulier et approfondi. ", count: 160))  // under the 8,000-character limit, over what a page holds
         let summary = try await Self.printRun(try Self.dataset([good[0], bad], in: folder), out: out, simplex: true)
         #expect(summary.counts.printed == 1 && summary.counts.failed == 1)
         let failure = try #require(summary.failures.first)
