@@ -438,7 +438,8 @@ struct PrintRun {
                 let document = try LivretDocument.decode(try Data(contentsOf: entry.file), source: source)
                 let engine = try renderer.engine(for: document)
                 let pages = try engine.layout(document, typesetter: typesetter)
-                let pdf = try PDFWriter.render(pages, fonts: pdfFonts, metadata: Renderer.metadata(document))
+                let pdf = try PDFWriter.render(
+                    pages, fonts: pdfFonts, metadata: Renderer.metadata(document), archival: .livret(source: document.encoded()))
                 let digest = Digests.sha256(pdf)
                 let name = "\(Self.safeFileName(entry.ine)).pdf"
                 try AtomicFile.write(pdf, to: pupilDirectory.appendingPathComponent(name))

@@ -51,7 +51,7 @@ struct Renderer: Sendable {
     /// One livret as a PDF file's bytes.
     func pdf(_ document: LivretDocument) throws -> Data {
         let pages = try pages(document)
-        return try PDFWriter.render(pages, fontFiles: fontFiles, metadata: Self.metadata(document))
+        return try PDFWriter.render(pages, fontFiles: fontFiles, metadata: Self.metadata(document), archival: .livret(source: document.encoded()))
     }
 
     static func metadata(_ document: LivretDocument) -> PDFMetadata {
