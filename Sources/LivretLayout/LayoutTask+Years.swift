@@ -166,9 +166,10 @@ extension LayoutTask {
         var height: Double
         var cells: [(x: Double, y: Double, width: Double, height: Double, text: Typesetter.Fitted)]
         var fill: Color
-        /// Per cell: its id (unique in the document) and the header row it starts in.
+        /// Per cell: its id (unique in the document), the header row it starts in, and its spans.
         var ids: [String]
         var firstRows: [Int]
+        var spans: [(columns: Int, rows: Int)]
 
         /// The ids of the header cells above a column leaf, top row first.
         func headers(for leaf: Leaf) -> [String] {
@@ -190,7 +191,7 @@ extension LayoutTask {
                 canvas.element(.row) {
                     for index in cells.indices.filter({ firstRows[$0] == row }).sorted(by: { cells[$0].x < cells[$1].x }) {
                         let cell = cells[index]
-                        canvas.element(.headerCell(id: ids[index], scope: .column)) {
+                        canvas.element(.headerCell(id: ids[index], scope: .column, columns: spans[index].columns, rows: spans[index].rows)) {
                             canvas.draw(cell.text, x: cell.x, top: top + cell.y + (cell.height - cell.text.height) / 2, width: cell.width, align: .center)
                         }
                     }
@@ -253,7 +254,8 @@ extension LayoutTask {
         }
         return TableHeader(
             height: rows.reduce(0, +), cells: cells, fill: Color(spec.colors.headerFill),
-            ids: specs.indices.map { "\(id)-h\($0 + 1)" }, firstRows: specs.map(\.row0))
+            ids: specs.indices.map { "\(id)-h\($0 + 1)" }, firstRows: specs.map(\.row0),
+            spans: specs.map { ($0.to - $0.from + 1, $0.row1 - $0.row0 + 1) })
     }
 
     // MARK: discipline block

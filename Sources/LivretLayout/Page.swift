@@ -39,8 +39,9 @@ public enum SemanticRole: Hashable, Sendable {
     case paragraph
     case table
     case row
-    /// A header cell: `id` is unique in the document; `scope` says what it heads.
-    case headerCell(id: String, scope: HeaderScope)
+    /// A header cell: `id` is unique in the document; `scope` says what it heads; it spans
+    /// `columns` leaf columns and `rows` header rows.
+    case headerCell(id: String, scope: HeaderScope, columns: Int = 1, rows: Int = 1)
     /// A data cell and the ids of the header cells that head it (column headers, then row header).
     case dataCell(headers: [String])
     /// Decoration or pagination (rules, fills, running headers and footers, repeated table

@@ -31,6 +31,8 @@ struct PDFStructureAttributes: Hashable, Sendable {
     var id: String?
     var scope: String?
     var headers: [String] = []
+    var columnSpan = 1
+    var rowSpan = 1
 }
 
 /// Turns cairo's PDF into an archival one (PDF/A-2b or PDF/A-3b), deterministically.
@@ -205,13 +207,20 @@ public enum PDFArchivalFinisher {
             out += body
             out += Array("\nendobj\n".utf8)
         }
-        for (_, number) in kept {
+        // An object kept as it is runs from its offset to the next object's (or the xref table).
+        let boundaries = (reader.entries.values.filter(\.inUse).map(\.offset) + [reader.startXref]).sorted()
+        for (offset, number) in kept {
             if let body = replacements[number] {
                 emit(number, body)
             } else {
-                let object = try reader.object(number)
+                var low = 0, high = boundaries.count - 1
+                while low < high {   // the first boundary after `offset`
+                    let middle = (low + high) / 2
+                    if boundaries[middle] > offset { high = middle } else { low = middle + 1 }
+                }
+                guard boundaries[low] > offset else { throw PDFError(function: "PDFArchivalFinisher", message: "object \(number) runs past the xref table") }
                 offsets[number] = cut + out.count
-                out += tail[(object.start - base)..<(object.end - base)]
+                out += tail[(offset - base)..<(boundaries[low] - base)]
             }
         }
         emit(infoNumber, PDFObject.dictionary(info).serialized)

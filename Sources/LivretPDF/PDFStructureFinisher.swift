@@ -79,6 +79,8 @@ enum PDFStructureFinisher {
             }
             var table: [String: PDFObject] = [:]
             if let scope = attributes.scope { table["Scope"] = .name(scope) }
+            if attributes.columnSpan > 1 { table["ColSpan"] = .integer(attributes.columnSpan) }
+            if attributes.rowSpan > 1 { table["RowSpan"] = .integer(attributes.rowSpan) }
             if !attributes.headers.isEmpty { table["Headers"] = .array(attributes.headers.map { .string(Array($0.utf8)) }) }
             if !table.isEmpty {
                 table["O"] = .name("Table")

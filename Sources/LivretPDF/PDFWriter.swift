@@ -217,7 +217,8 @@ public final class PDFWriter {
         case .paragraph: ("P", PDFStructureAttributes(type: "P"))
         case .table: ("Table", PDFStructureAttributes(type: "Table"))
         case .row: ("TR", PDFStructureAttributes(type: "TR"))
-        case .headerCell(let id, let scope): ("TH", PDFStructureAttributes(type: "TH", id: id, scope: scope.rawValue))
+        case .headerCell(let id, let scope, let columns, let rows):
+            ("TH", PDFStructureAttributes(type: "TH", id: id, scope: scope.rawValue, columnSpan: columns, rowSpan: rows))
         case .dataCell(let headers): ("TD", PDFStructureAttributes(type: "TD", headers: headers))
         case .artifact: ("Artifact", PDFStructureAttributes(type: "Artifact"))   // never a cairo tag
         }
