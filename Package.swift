@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CHarfBuzz", pkgConfig: "harfbuzz", providers: [.apt(["libharfbuzz-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // The only code that includes libxml2's headers: Swift sees opaque types (see DESIGN.md, pitfalls).
         .target(name: "CXMLBridge", dependencies: ["CLibXML2"]),
@@ -44,8 +45,13 @@ let package = Package(
         .target(name: "LivretImport", dependencies: ["LivretModel", "CXMLBridge"], swiftSettings: strict),
         // Layout files + documents -> pages of positioned, shaped boxes. Knows nothing of cairo.
         .target(name: "LivretLayout", dependencies: ["LivretModel", "CHarfBuzz"], swiftSettings: strict),
-        // Pages -> PDF bytes through cairo (fonts embedded as subsets). Knows nothing of the LSL.
-        .target(name: "LivretPDF", dependencies: ["LivretLayout", "CCairo", "CFreeType"], swiftSettings: strict),
+        // Pages -> PDF bytes through cairo (fonts embedded as subsets), then finished as PDF/A
+        // (XMP, OutputIntent, /ID, embedded source). Knows nothing of the LSL.
+        .target(
+            name: "LivretPDF",
+            dependencies: ["LivretLayout", "CCairo", "CFreeType", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["sRGB-LICENSE.txt"],
+            swiftSettings: strict),
         // OCFL 1.1 storage root, SQLite index (GRDB), fixity.
         .target(
             name: "LivretArchive",
@@ -95,7 +101,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "LivretPrintTests",
-            dependencies: ["LivretTestSupport", "livret"],
+            dependencies: ["LivretPDF", "LivretTestSupport", "livret"],
             swiftSettings: strict),
         .testTarget(
             name: "LivretPipelineTests",

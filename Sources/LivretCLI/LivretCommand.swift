@@ -30,6 +30,7 @@ public struct LivretCommand: AsyncParsableCommand {
             ImportCommand.self,
             ExportLSLCommand.self,
             RenderCommand.self,
+            SourceCommand.self,
             PrintRunCommand.self,
             ArchiveCommand.self,
             KeysCommand.self,

@@ -15,6 +15,8 @@ final class LayoutCanvas {
     let right: Double
     /// Drawn at the top of the body of each new page the flow opens (a repeated table header).
     var continuation: (() -> Void)?
+    /// Semantic elements open (see `begin`): text drawn when none is open is a paragraph of its own.
+    private(set) var openElements = 0
 
     init(spec: LayoutSpec, typesetter: Typesetter, bodyTop: Double, bodyBottom: Double) {
         self.spec = spec
@@ -45,11 +47,33 @@ final class LayoutCanvas {
     }
 
     /// Where the canvas stands, to measure by drawing and then take the drawing back.
-    func snapshot() -> (items: Int, y: Double) { (items.count, y) }
+    func snapshot() -> (items: Int, y: Double, open: Int) { (items.count, y, openElements) }
 
-    func restore(_ snapshot: (items: Int, y: Double)) {
+    func restore(_ snapshot: (items: Int, y: Double, open: Int)) {
         items.removeLast(items.count - snapshot.items)
         y = snapshot.y
+        openElements = snapshot.open
+    }
+
+    // MARK: semantics
+
+    /// Opens a semantic element: what is drawn until the matching `end()` belongs to it.
+    func begin(_ role: SemanticRole) {
+        items.append(.structure(.begin(role)))
+        openElements += 1
+    }
+
+    func end() {
+        precondition(openElements > 0, "LayoutCanvas.end() without begin()")
+        items.append(.structure(.end))
+        openElements -= 1
+    }
+
+    /// `body` drawn as one element.
+    func element<T, E: Error>(_ role: SemanticRole, _ body: () throws(E) -> T) throws(E) -> T {
+        begin(role)
+        defer { end() }
+        return try body()
     }
 
     func finish() -> [[PageItem]] {
@@ -86,7 +110,11 @@ final class LayoutCanvas {
     enum Alignment { case left, center, right }
 
     /// Draws fitted lines with their first line box at `top`.
+    /// Outside any semantic element, the lines are a paragraph of their own.
     func draw(_ fitted: Typesetter.Fitted, x: Double, top: Double, width: Double, align: Alignment = .left, color: Color = .black) {
+        let paragraph = openElements == 0
+        if paragraph { begin(.paragraph) }
+        defer { if paragraph { end() } }
         for (index, line) in fitted.lines.enumerated() {
             let lineWidth = line.width * fitted.size
             let originX: Double = switch align {

@@ -6,7 +6,7 @@ extension LayoutTask {
     func sectionTitle(_ text: String) throws(LayoutError) {
         let fitted = try canvas.fitLabel(text, style: .bold, size: sizes.heading + 1, width: canvas.width)
         canvas.reserve(fitted.height + 40)
-        canvas.draw(fitted, x: canvas.left, top: canvas.y, width: canvas.width, color: canvas.accent)
+        canvas.element(.heading(level: 2)) { canvas.draw(fitted, x: canvas.left, top: canvas.y, width: canvas.width, color: canvas.accent) }
         canvas.y += fitted.height + 4
     }
 
@@ -48,7 +48,7 @@ extension LayoutTask {
         if advance { canvas.reserve(height) }
         let top = canvas.y
         canvas.fill(x: x, y: top, width: width, height: titleHeight, color: Color(spec.colors.headerFill))
-        canvas.draw(titleFitted, x: x + padding, top: top + padding, width: inner)
+        canvas.element(.heading(level: 3)) { canvas.draw(titleFitted, x: x + padding, top: top + padding, width: inner) }
         if let body { canvas.draw(body, x: x + padding, top: top + titleHeight + padding, width: inner, color: bodyColor) }
         if let signatureFitted {
             canvas.draw(signatureFitted, x: x + padding, top: top + titleHeight + bodyHeight + padding, width: inner, color: canvas.muted)

@@ -47,7 +47,7 @@ extension LayoutTask {
 
     func yearsSection() throws(LayoutError) {
         let title = try canvas.fitLabel(label("annees.title"), style: .bold, size: sizes.heading + 1, width: canvas.width)
-        canvas.draw(title, x: canvas.left, top: canvas.y, width: canvas.width, color: canvas.accent)
+        canvas.element(.heading(level: 2)) { canvas.draw(title, x: canvas.left, top: canvas.y, width: canvas.width, color: canvas.accent) }
         canvas.y += title.height + 2
         let order: [Niveau: Int] = [.premiere: 0, .terminale: 1]
         let years = document.scolarites.sorted { (order[$0.niveau]!, $0.anneeScolaire) < (order[$1.niveau]!, $1.anneeScolaire) }
@@ -71,23 +71,32 @@ extension LayoutTask {
 
     func yearTable(_ year: Scolarite) throws(LayoutError) {
         let columns = yearColumns(periodCount: year.codePeriode.periodCount)
-        let header = try tableHeader(year, columns)
+        tableCount += 1
+        let tableID = "t\(tableCount)"
+        let header = try tableHeader(year, columns, id: tableID)
         let legend = try canvas.fitLabel(label("legend"), style: .italic, size: sizes.tableHeader, width: canvas.width)
 
         func headingHeight(_ continued: Bool) throws(LayoutError) -> (Typesetter.Fitted, Double) {
             let text = try fit(yearHeading(year, continued: continued), style: .bold, size: sizes.heading, width: canvas.width, place: "titre de l'année")
             return (text, text.height + 3 + (continued ? 0 : legend.height + 2))
         }
+        // The heading, the legend and the header as read once; repeated on a new page they are
+        // pagination (artifacts), and the table goes on.
         func drawHeading(_ continued: Bool) throws(LayoutError) {
             let (text, _) = try headingHeight(continued)
+            if continued { canvas.begin(.artifact) }
             canvas.fill(x: canvas.left, y: canvas.y, width: canvas.width, height: text.height + 2, color: Color(spec.colors.headerFill))
-            canvas.draw(text, x: canvas.left + padding, top: canvas.y + 1, width: canvas.width - 2 * padding, color: canvas.accent)
+            canvas.element(.heading(level: 3)) {
+                canvas.draw(text, x: canvas.left + padding, top: canvas.y + 1, width: canvas.width - 2 * padding, color: canvas.accent)
+            }
             canvas.y += text.height + 3
             if !continued {
                 canvas.draw(legend, x: canvas.left, top: canvas.y, width: canvas.width, color: canvas.muted)
                 canvas.y += legend.height + 2
+                canvas.begin(.table)
             }
             header.draw(canvas)
+            if continued { canvas.end() }
         }
 
         // Regroupement rows as they will be drawn (a long heading takes several lines).
@@ -111,7 +120,8 @@ extension LayoutTask {
             do throws(LayoutError) { try drawHeading(true) } catch { drawError = error }
         }
         var currentGroup: String?? = .none
-        for (evaluation, block) in zip(year.evaluations, blocks) {
+        var groupCount = 0
+        for (index, (evaluation, block)) in zip(year.evaluations, blocks).enumerated() {
             let group = evaluation.regroupement
             let groupChanged = group != nil && currentGroup != .some(group)
             let pageBefore = canvas.pageCount
@@ -120,25 +130,33 @@ extension LayoutTask {
             if let drawError { throw drawError }
             // A regroupement row opens its group, and opens it again at the top of a new page.
             if let group, groupChanged || canvas.pageCount != pageBefore {
-                try regroupementRow(group, columns: columns)
+                groupCount += 1
+                try regroupementRow(group, columns: columns, id: "\(tableID)-g\(groupCount)", repeated: !groupChanged)
             }
             currentGroup = .some(group)
-            block.draw(canvas, canvas.y)
+            block.draw(canvas, canvas.y, header, "\(tableID)-r\(index + 1)")
             canvas.y += block.height
         }
         canvas.continuation = nil
+        canvas.end()   // the table
     }
 
     func regroupementFitted(_ text: String) throws(LayoutError) -> Typesetter.Fitted {
         try fit(text, style: .bold, size: sizes.body, width: canvas.width - 2 * padding, maxHeight: canvas.bodyHeight / 4, place: "regroupement")
     }
 
-    func regroupementRow(_ text: String, columns: YearColumns) throws(LayoutError) {
+    /// A row naming the group of disciplines that follow (a row header spanning the table);
+    /// opened again at the top of a new page, where it is pagination.
+    func regroupementRow(_ text: String, columns: YearColumns, id: String, repeated: Bool) throws(LayoutError) {
         let fitted = try regroupementFitted(text)
         let height = fitted.height + 2 * padding
         canvas.fill(x: canvas.left, y: canvas.y, width: canvas.width, height: height, color: Color(spec.colors.groupFill))
         canvas.frame(x: canvas.left, y: canvas.y, width: canvas.width, height: height)
-        canvas.draw(fitted, x: canvas.left + padding, top: canvas.y + padding, width: canvas.width - 2 * padding)
+        canvas.element(repeated ? .artifact : .row) {
+            canvas.element(.headerCell(id: id, scope: .row)) {
+                canvas.draw(fitted, x: canvas.left + padding, top: canvas.y + padding, width: canvas.width - 2 * padding)
+            }
+        }
         canvas.y += height
     }
 
@@ -148,21 +166,42 @@ extension LayoutTask {
         var height: Double
         var cells: [(x: Double, y: Double, width: Double, height: Double, text: Typesetter.Fitted)]
         var fill: Color
+        /// Per cell: its id (unique in the document), the header row it starts in, and its spans.
+        var ids: [String]
+        var firstRows: [Int]
+        var spans: [(columns: Int, rows: Int)]
 
+        /// The ids of the header cells above a column leaf, top row first.
+        func headers(for leaf: Leaf) -> [String] {
+            let middle = leaf.x + leaf.width / 2
+            return cells.indices
+                .filter { cells[$0].x <= middle && middle <= cells[$0].x + cells[$0].width }
+                .sorted { (firstRows[$0], cells[$0].x) < (firstRows[$1], cells[$1].x) }
+                .map { ids[$0] }
+        }
+
+        /// The header rows as rows of header cells, each row left to right.
         func draw(_ canvas: LayoutCanvas) {
             let top = canvas.y
             let left = cells.map(\.x).min() ?? canvas.left
             let right = cells.map { $0.x + $0.width }.max() ?? canvas.right
             canvas.fill(x: left, y: top, width: right - left, height: height, color: fill)
-            for cell in cells {
-                canvas.frame(x: cell.x, y: top + cell.y, width: cell.width, height: cell.height)
-                canvas.draw(cell.text, x: cell.x, top: top + cell.y + (cell.height - cell.text.height) / 2, width: cell.width, align: .center)
+            for cell in cells { canvas.frame(x: cell.x, y: top + cell.y, width: cell.width, height: cell.height) }
+            for row in Set(firstRows).sorted() {
+                canvas.element(.row) {
+                    for index in cells.indices.filter({ firstRows[$0] == row }).sorted(by: { cells[$0].x < cells[$1].x }) {
+                        let cell = cells[index]
+                        canvas.element(.headerCell(id: ids[index], scope: .column, columns: spans[index].columns, rows: spans[index].rows)) {
+                            canvas.draw(cell.text, x: cell.x, top: top + cell.y + (cell.height - cell.text.height) / 2, width: cell.width, align: .center)
+                        }
+                    }
+                }
             }
             canvas.y += height
         }
     }
 
-    func tableHeader(_ year: Scolarite, _ c: YearColumns) throws(LayoutError) -> TableHeader {
+    func tableHeader(_ year: Scolarite, _ c: YearColumns, id: String) throws(LayoutError) -> TableHeader {
         let leaves = c.all
         let periodCount = c.periods.count
         let levelCount = c.levels.count
@@ -213,14 +252,18 @@ extension LayoutTask {
             let y = rows[0..<s.row0].reduce(0, +)
             cells.append((x, y, width, rows[s.row0...s.row1].reduce(0, +), f))
         }
-        return TableHeader(height: rows.reduce(0, +), cells: cells, fill: Color(spec.colors.headerFill))
+        return TableHeader(
+            height: rows.reduce(0, +), cells: cells, fill: Color(spec.colors.headerFill),
+            ids: specs.indices.map { "\(id)-h\($0 + 1)" }, firstRows: specs.map(\.row0),
+            spans: specs.map { ($0.to - $0.from + 1, $0.row1 - $0.row0 + 1) })
     }
 
     // MARK: discipline block
 
     struct DisciplineBlock {
         var height: Double
-        var draw: (LayoutCanvas, Double) -> Void
+        /// Draws the block at a top, as one table row under a header, with a row-header id.
+        var draw: (LayoutCanvas, Double, TableHeader, String) -> Void
     }
 
     func disciplineBlock(_ e: Evaluation, year: Scolarite, columns c: YearColumns, maxHeight: Double) throws(LayoutError) -> DisciplineBlock {
@@ -335,32 +378,40 @@ extension LayoutTask {
         let ruleWidth = spec.sizes.ruleWidth
         let pad = padding
 
-        let draw: (LayoutCanvas, Double) -> Void = { canvas, top in
-            // Text.
-            canvas.draw(discipline, x: c.discipline.x + pad, top: top + pad, width: inner(c.discipline))
-            if let teachers {
-                canvas.draw(teachers, x: c.discipline.x + pad, top: top + pad + discipline.height + 1, width: inner(c.discipline), color: canvas.muted)
+        let draw: (LayoutCanvas, Double, TableHeader, String) -> Void = { canvas, top, header, rowID in
+            // Text: one table row, the discipline its row header, each value a data cell.
+            canvas.begin(.row)
+            func cell(_ leaf: Leaf, _ body: () -> Void) {
+                canvas.element(.dataCell(headers: header.headers(for: leaf) + [rowID]), body)
+            }
+            canvas.element(.headerCell(id: rowID, scope: .row)) {
+                canvas.draw(discipline, x: c.discipline.x + pad, top: top + pad, width: inner(c.discipline))
+                if let teachers {
+                    canvas.draw(teachers, x: c.discipline.x + pad, top: top + pad + discipline.height + 1, width: inner(c.discipline), color: canvas.muted)
+                }
             }
             for (leaf, fitted) in numberLines {
-                canvas.draw(fitted, x: leaf.x + pad, top: top + pad, width: inner(leaf), align: .center)
+                cell(leaf) { canvas.draw(fitted, x: leaf.x + pad, top: top + pad, width: inner(leaf), align: .center) }
             }
             if let noMarks {
                 let x = c.periods[0].x
-                canvas.draw(noMarks, x: x + pad, top: top + pad, width: c.annee.x + c.annee.width - x - 2 * pad, align: .center, color: canvas.muted)
+                cell(c.periods[0]) {
+                    canvas.draw(noMarks, x: x + pad, top: top + pad, width: c.annee.x + c.annee.width - x - 2 * pad, align: .center, color: canvas.muted)
+                }
             }
             var rowTop = top
             for (index, (fitted, level)) in competences.enumerated() {
                 let rowHeight = index == competences.count - 1 ? top + height - rowTop : competenceRows[index]
-                canvas.draw(fitted, x: c.competence.x + pad, top: rowTop + pad, width: inner(c.competence))
+                cell(c.competence) { canvas.draw(fitted, x: c.competence.x + pad, top: rowTop + pad, width: inner(c.competence)) }
                 let levelSpan = c.levels.last!.x + c.levels.last!.width - c.levels[0].x
                 if let column = levels.firstIndex(of: level) {
                     let mark = self.typesetter.line("X", style: .bold)
                     let leaf = c.levels[column]
                     let fittedMark = Typesetter.Fitted(lines: [mark], size: numberSize, style: .bold)
-                    canvas.draw(fittedMark, x: leaf.x, top: rowTop + pad, width: leaf.width, align: .center)
+                    cell(leaf) { canvas.draw(fittedMark, x: leaf.x, top: rowTop + pad, width: leaf.width, align: .center) }
                 } else {
                     let text = Typesetter.Fitted(lines: [self.typesetter.line(level, style: .bold)], size: numberSize, style: .bold)
-                    canvas.draw(text, x: c.levels[0].x, top: rowTop + pad, width: levelSpan, align: .center)
+                    cell(c.levels[0]) { canvas.draw(text, x: c.levels[0].x, top: rowTop + pad, width: levelSpan, align: .center) }
                 }
                 if index > 0 {
                     canvas.hline(c.competence.x, c.levels.last!.x + c.levels.last!.width, at: rowTop, color: gridColor)
@@ -375,8 +426,11 @@ extension LayoutTask {
                 for leaf in c.levels.dropFirst() { canvas.vline(at: leaf.x, top, top + height, color: gridColor) }
             }
             if let appreciation {
-                canvas.draw(appreciation, x: c.appreciation.x + pad, top: top + pad, width: inner(c.appreciation))
+                cell(c.appreciation) {
+                    canvas.element(.paragraph) { canvas.draw(appreciation, x: c.appreciation.x + pad, top: top + pad, width: inner(c.appreciation)) }
+                }
             }
+            canvas.end()   // the row
             // Grid: the block's frame and its column rules.
             let left = c.discipline.x, right = c.appreciation.x + c.appreciation.width
             canvas.hline(left, right, at: top, width: ruleWidth, color: .black)

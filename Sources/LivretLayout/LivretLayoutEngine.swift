@@ -75,6 +75,8 @@ final class LayoutTask {
     let typesetter: Typesetter
     var canvas: LayoutCanvas!
     var headerItems: [PageItem] = []
+    /// Tables laid out so far (their cells' ids are unique in the document).
+    var tableCount = 0
 
     init(spec: LayoutSpec, document: LivretDocument, typesetter: Typesetter) {
         self.spec = spec
@@ -122,9 +124,15 @@ final class LayoutTask {
         }
         let bodies = canvas.finish()
         var pages: [Page] = []
+        // Reading order: the document opens with the identity header of its first page; the
+        // header repeated on later pages and every footer are pagination (artifacts).
+        let repeatedHeader: [PageItem] = [.structure(.begin(.artifact))] + headerItems + [.structure(.end)]
         for (index, body) in bodies.enumerated() {
             let footer = try footerItems(page: index + 1, of: bodies.count)
-            pages.append(Page(width: spec.page.width, height: spec.page.height, items: headerItems + body + footer, fontFiles: typesetter.fonts.files))
+            var items = index == 0 ? [.structure(.begin(.document))] + headerItems : repeatedHeader
+            items += body + footer
+            if index == bodies.count - 1 { items.append(.structure(.end)) }
+            pages.append(Page(width: spec.page.width, height: spec.page.height, items: items, fontFiles: typesetter.fonts.files))
         }
         return pages
     }
@@ -138,7 +146,7 @@ final class LayoutTask {
         var y = spec.page.margins.top
         let eleve = document.eleve
         let title = try local.fitLabel(label("title"), style: .bold, size: sizes.title, width: width / 2)
-        local.draw(title, x: left, top: y, width: width / 2, color: local.accent)
+        local.element(.heading(level: 1)) { local.draw(title, x: left, top: y, width: width / 2, color: local.accent) }
         var exam = label("baccalaureat.\(eleve.voie.rawValue)")
         if let serie = eleve.serie, !serie.isEmpty { exam += " — \(label("serie")) \(serie)" }
         if let annee = document.scolarites.last?.anneeLabel { exam += " — \(annee)" }
@@ -195,6 +203,7 @@ final class LayoutTask {
 
     func footerItems(page: Int, of count: Int) throws(LayoutError) -> [PageItem] {
         let local = LayoutCanvas(spec: spec, typesetter: typesetter, bodyTop: 0, bodyBottom: spec.page.height)
+        local.begin(.artifact)   // a running footer: pagination, not content
         let top = spec.page.height - spec.page.margins.bottom + 6
         let etab = document.etablissement
         let leftText = "\(label("footer.title")) — \(etab.nom) — \(label("uai")) \(etab.uai)"
@@ -208,6 +217,7 @@ final class LayoutTask {
         local.hline(local.left, local.right, at: top - 2, width: spec.sizes.gridWidth)
         local.draw(rightFitted, x: local.left, top: top, width: local.width, align: .right, color: local.muted)
         local.draw(leftFitted, x: local.left, top: top, width: leftWidth, color: local.muted)
+        local.end()
         return local.finish().first ?? []
     }
 }

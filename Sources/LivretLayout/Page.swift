@@ -28,11 +28,44 @@ public struct Page: Hashable, Sendable {
 
 /// A thing drawn on a page.
 public enum PageItem: Hashable, Sendable {
+    /// Opens or closes a semantic element: the items between `.begin` and its `.end` belong to it
+    /// (a heading, a table cell…), in reading order. Neutral information for the PDF stage's tagging.
+    case structure(StructureMark)
     case text(TextRun)
     /// A straight line.
     case rule(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: Color)
     /// A filled rectangle.
     case fill(x: Double, y: Double, width: Double, height: Double, color: Color)
+}
+
+/// The start or the end of a semantic element (ends close the innermost open element).
+public enum StructureMark: Hashable, Sendable {
+    case begin(SemanticRole)
+    case end
+}
+
+/// What a group of boxes is to a reader (a screen reader follows these, in order).
+public enum SemanticRole: Hashable, Sendable {
+    /// The whole document.
+    case document
+    /// A heading; level 1 is the document's title.
+    case heading(level: Int)
+    /// A paragraph of running text.
+    case paragraph
+    case table
+    case row
+    /// A header cell: `id` is unique in the document; `scope` says what it heads; it spans
+    /// `columns` leaf columns and `rows` header rows.
+    case headerCell(id: String, scope: HeaderScope, columns: Int = 1, rows: Int = 1)
+    /// A data cell and the ids of the header cells that head it (column headers, then row header).
+    case dataCell(headers: [String])
+    /// Decoration or pagination (rules, fills, running headers and footers, repeated table
+    /// headers): not read.
+    case artifact
+
+    public enum HeaderScope: String, Hashable, Sendable {
+        case row = "Row", column = "Column", both = "Both"
+    }
 }
 
 /// RGB components in 0…1.

@@ -1,5 +1,6 @@
 import CCairo
 import CFreeType
+import Crypto
 import Foundation
 import LivretLayout
 
@@ -52,6 +53,14 @@ public final class PDFWriter {
     private let context: OpaquePointer     // cairo_t *
     private let sink: Unmanaged<ByteSink>
     private let fonts: PDFFonts
+    private let metadata: PDFMetadata
+    private let archival: PDFArchival
+    /// Whether pages are tagged (structure elements, artifacts): pupil livrets.
+    private let tagged: Bool
+    private var openTags: [String] = []
+    private var artifactDepth = 0
+    /// The structure elements in the order cairo creates them, for the finisher.
+    private var structure: [PDFStructureAttributes] = []
     private var finished = false
     /// Pages added so far.
     public private(set) var pageCount = 0
@@ -59,13 +68,18 @@ public final class PDFWriter {
     /// - Parameters:
     ///   - fonts: the faces to draw with, by style (the files the layout shaped with).
     ///   - output: a file handle to stream the bytes to, or nil to keep them in memory.
-    public convenience init(fontFiles: [FontStyle: URL], metadata: PDFMetadata, output: FileHandle? = nil) throws(PDFError) {
-        try self.init(fonts: PDFFonts(files: fontFiles), metadata: metadata, output: output)
+    ///   - archival: how `finish()` completes cairo's file (see `PDFArchivalFinisher`): PDF/A-2b
+    ///     unless told otherwise; a pupil's livret passes `.livret(source:)` (PDF/A-3b, source embedded).
+    public convenience init(
+        fontFiles: [FontStyle: URL], metadata: PDFMetadata, archival: PDFArchival = .pdfA2b, output: FileHandle? = nil
+    ) throws(PDFError) {
+        try self.init(fonts: PDFFonts(files: fontFiles), metadata: metadata, archival: archival, output: output)
     }
 
     /// - Parameter fonts: faces shared by the writers of one thread (glyph metrics are then
     ///   loaded once per task rather than once per file).
-    public init(fonts: PDFFonts, metadata: PDFMetadata, output: FileHandle? = nil) throws(PDFError) {
+    /// - Parameter output: a seekable file handle (the finisher rewrites the end of the file), or nil.
+    public init(fonts: PDFFonts, metadata: PDFMetadata, archival: PDFArchival = .pdfA2b, output: FileHandle? = nil) throws(PDFError) {
         let sink = Unmanaged.passRetained(ByteSink(handle: output))
         guard let surface = cairo_pdf_surface_create_for_stream(writeToSink, sink.toOpaque(), 595.28, 841.89) else {
             sink.release()
@@ -107,6 +121,9 @@ public final class PDFWriter {
         cairo_font_options_destroy(options)
         self.sink = sink
         self.fonts = fonts
+        self.metadata = metadata
+        self.archival = archival
+        self.tagged = archival.tagged
     }
 
     deinit {
@@ -138,10 +155,12 @@ public final class PDFWriter {
                 if rules[key] == nil { ruleOrder.append(key) }
                 rules[key, default: []].append((x1, y1, x2, y2))
             case .text(let run):
-                guard !run.glyphs.isEmpty else { continue }
+                guard !run.glyphs.isEmpty, !tagged else { continue }
                 let key = TextKey(style: run.style, size: run.size, color: run.color)
                 if texts[key] == nil { textOrder.append(key) }
                 texts[key, default: []].append(run)
+            case .structure:
+                continue
             }
         }
         for color in fillOrder {
@@ -159,11 +178,73 @@ public final class PDFWriter {
             }
             cairo_stroke(context)
         }
-        for key in textOrder { draw(texts[key]!, key, faces: faces) }
+        if tagged {
+            drawTagged(page.items, faces: faces)
+        } else {
+            for key in textOrder { draw(texts[key]!, key, faces: faces) }
+        }
         cairo_show_page(context)
         pageCount += 1
         let status = cairo_status(context)
         guard status == CAIRO_STATUS_SUCCESS else { throw .cairo(status, "cairo_show_page") }
+    }
+
+    /// Tagged: the text in reading order, each semantic element a cairo tag (structure element),
+    /// consecutive runs of one appearance in one element drawn by one call. Fills, rules and
+    /// the text of artifacts are drawn outside any element: the finisher marks them /Artifact.
+    private func drawTagged(_ items: [PageItem], faces: [OpaquePointer]) {
+        var pending: [TextRun] = []
+        var pendingKey: TextKey?
+        func flush() {
+            if let key = pendingKey, !pending.isEmpty { draw(pending, key, faces: faces) }
+            pending = []
+            pendingKey = nil
+        }
+        for item in items {
+            switch item {
+            case .structure(.begin(let role)):
+                flush()
+                if artifactDepth > 0 || role == .artifact {
+                    artifactDepth += 1
+                    continue
+                }
+                let (name, attributes) = Self.tag(role)
+                cairo_tag_begin(context, name, nil)
+                openTags.append(name)
+                structure.append(attributes)
+            case .structure(.end):
+                flush()
+                if artifactDepth > 0 {
+                    artifactDepth -= 1
+                } else if let name = openTags.popLast() {
+                    cairo_tag_end(context, name)
+                }
+            case .text(let run):
+                guard !run.glyphs.isEmpty else { continue }
+                let key = TextKey(style: run.style, size: run.size, color: run.color)
+                if key != pendingKey { flush() }
+                pendingKey = key
+                pending.append(run)
+            case .fill, .rule:
+                continue
+            }
+        }
+        flush()
+    }
+
+    /// The PDF structure type of a role, and what the finisher adds to its element.
+    private static func tag(_ role: SemanticRole) -> (String, PDFStructureAttributes) {
+        switch role {
+        case .document: ("Document", PDFStructureAttributes(type: "Document"))
+        case .heading(let level): ("H\(min(max(level, 1), 6))", PDFStructureAttributes(type: "H\(min(max(level, 1), 6))"))
+        case .paragraph: ("P", PDFStructureAttributes(type: "P"))
+        case .table: ("Table", PDFStructureAttributes(type: "Table"))
+        case .row: ("TR", PDFStructureAttributes(type: "TR"))
+        case .headerCell(let id, let scope, let columns, let rows):
+            ("TH", PDFStructureAttributes(type: "TH", id: id, scope: scope.rawValue, columnSpan: columns, rowSpan: rows))
+        case .dataCell(let headers): ("TD", PDFStructureAttributes(type: "TD", headers: headers))
+        case .artifact: ("Artifact", PDFStructureAttributes(type: "Artifact"))   // never a cairo tag
+        }
     }
 
     private struct RuleKey: Hashable {
@@ -231,27 +312,49 @@ public final class PDFWriter {
         return clusters
     }
 
-    /// Ends the document. Returns its bytes when the writer keeps them in memory, else an empty array.
+    /// Ends the document and finishes it as `archival` says. Returns its bytes when the writer
+    /// keeps them in memory, else an empty array (the file then holds the finished PDF).
     @discardableResult
     public func finish() throws(PDFError) -> Data {
         precondition(!finished, "PDFWriter finished twice")
         finished = true
+        let sinkValue = sink.takeUnretainedValue()
+        sinkValue.startTail()   // what cairo writes from now on: fonts, page tree, Info, catalog, xref
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else { throw .cairo(status, "cairo_surface_finish") }
-        let sinkValue = sink.takeUnretainedValue()
         if let error = sinkValue.error { throw PDFError(function: "write", message: error) }
-        return sinkValue.bytes
+        if case .none = archival { return sinkValue.handle == nil ? sinkValue.bytes : Data() }
+        let (cut, tail) = try PDFArchivalFinisher.finish(
+            tail: [UInt8](sinkValue.bytes), base: sinkValue.tailBase, cairoDigest: Array(sinkValue.digest.finalize()),
+            archival: archival, metadata: metadata, structure: tagged ? structure : nil)
+        if let handle = sinkValue.handle {
+            do {
+                try handle.truncate(atOffset: UInt64(cut))
+                try handle.seek(toOffset: UInt64(cut))
+                try handle.write(contentsOf: tail)
+            } catch {
+                throw PDFError(function: "write", message: "\(error)")
+            }
+            return Data()
+        }
+        var out = sinkValue.bytes.prefix(cut - sinkValue.tailBase)
+        out.append(contentsOf: tail)
+        return Data(out)
     }
 
-    /// Pages to PDF bytes, with faces opened for this file only.
-    public static func render(_ pages: [Page], fontFiles: [FontStyle: URL], metadata: PDFMetadata) throws(PDFError) -> Data {
-        try render(pages, fonts: PDFFonts(files: fontFiles), metadata: metadata)
+    /// Pages to finished PDF bytes (PDF/A-2b unless `archival` says otherwise), with faces
+    /// opened for this file only.
+    public static func render(
+        _ pages: [Page], fontFiles: [FontStyle: URL], metadata: PDFMetadata, archival: PDFArchival = .pdfA2b
+    ) throws(PDFError) -> Data {
+        try render(pages, fonts: PDFFonts(files: fontFiles), metadata: metadata, archival: archival)
     }
 
-    /// Pages to PDF bytes, with faces the caller keeps from file to file.
-    public static func render(_ pages: [Page], fonts: PDFFonts, metadata: PDFMetadata) throws(PDFError) -> Data {
-        let writer = try PDFWriter(fonts: fonts, metadata: metadata)
+    /// Pages to finished PDF bytes (PDF/A-2b unless `archival` says otherwise), with faces the
+    /// caller keeps from file to file.
+    public static func render(_ pages: [Page], fonts: PDFFonts, metadata: PDFMetadata, archival: PDFArchival = .pdfA2b) throws(PDFError) -> Data {
+        let writer = try PDFWriter(fonts: fonts, metadata: metadata, archival: archival)
         for page in pages { try writer.add(page) }
         return try writer.finish()
     }
@@ -342,29 +445,46 @@ public final class PDFFonts {
 
 }
 
+/// Where cairo's bytes go: a file handle or memory. It keeps the MD5 of everything written
+/// (the finisher's /ID) and, from `startTail()`, a copy of the end of the file for the finisher.
 private final class ByteSink {
     let handle: FileHandle?
+    /// In memory: every byte. To a handle: the bytes written since `startTail()`.
     var bytes = Data()
+    /// The offset in the file of `bytes`' first byte.
+    var tailBase = 0
+    var written = 0
+    var digest = Insecure.MD5()
+    var capturing: Bool
     var error: String?
 
     init(handle: FileHandle?) {
         self.handle = handle
+        self.capturing = handle == nil
+    }
+
+    func startTail() {
+        guard handle != nil else { return }
+        capturing = true
+        tailBase = written
     }
 }
 
 private func writeToSink(_ closure: UnsafeMutableRawPointer?, _ data: UnsafePointer<UInt8>?, _ length: UInt32) -> cairo_status_t {
     guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
     let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
+    let buffer = UnsafeRawBufferPointer(start: data, count: Int(length))
+    sink.digest.update(bufferPointer: buffer)
+    sink.written += Int(length)
     if let handle = sink.handle {
         do {
-            try handle.write(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+            try handle.write(contentsOf: buffer)
         } catch {
             sink.error = "\(error)"
             return CAIRO_STATUS_WRITE_ERROR
         }
-    } else {
-        sink.bytes.append(data, count: Int(length))
     }
+    if sink.capturing { sink.bytes.append(data, count: Int(length)) }
     return CAIRO_STATUS_SUCCESS
 }
 

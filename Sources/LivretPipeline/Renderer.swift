@@ -147,12 +147,17 @@ public struct LivretRenderer: Sendable {
     /// from file to file; each page is drawn with the fonts it was shaped with).
     func pdf(pages: [Page], of document: LivretDocument, fonts: PDFFonts) throws(PipelineError) -> Data {
         let data: Data
-        do { data = try PDFWriter.render(pages, fonts: fonts, metadata: metadata(document)) } catch { throw .pdf(error) }
+        do {
+            // PDF/A-3b, tagged, carrying the canonical document it was rendered from.
+            data = try PDFWriter.render(pages, fonts: fonts, metadata: metadata(document), archival: .livret(source: document.encoded()))
+        } catch {
+            throw .pdf(error)
+        }
         return try finish(data, document: document)
     }
 
-    /// The last step of every livret PDF: today the bytes as drawn. PDF/A conversion and
-    /// signatures will be applied here, so that every caller gets them.
+    /// The last step of every livret PDF: today the finished PDF/A bytes as drawn. Signatures
+    /// will be applied here (an incremental update), so that every caller gets them.
     func finish(_ pdf: Data, document: LivretDocument) throws(PipelineError) -> Data {
         pdf
     }
