@@ -225,16 +225,21 @@ extension PDFSigningTests {
 
         let inspected = try TestSupport.run(python, [script, "--inspect", signed.path])
         let report = try #require(try JSONSerialization.jsonObject(with: inspected.stdout) as? [String: Any], "\(inspected.stderr)")
-        #expect(report["root_keys"] as? [String] == ["/AF", "/AcroForm", "/Lang", "/Metadata", "/Names", "/Pages", "/Type"])
+        // The render is already PDF/A (OutputIntents, structure tree, its own livret.json); the
+        // pikepdf step adds /Metadata, /Lang, /AF and source.json again: signing adds only /AcroForm.
+        #expect(report["root_keys"] as? [String] == [
+            "/AF", "/AcroForm", "/Lang", "/MarkInfo", "/Metadata", "/Names", "/OutputIntents", "/Pages", "/StructTreeRoot", "/Type", "/ViewerPreferences",
+        ])
         #expect(report["lang"] as? String == "fr-FR")
-        #expect(report["attachments"] as? [String] == ["source.json"])
+        #expect(report["attachments"] as? [String] == ["livret.json", "source.json"])
         #expect((report["id"] as? [String])?.count == 2)
         #expect(report["annotation_subtypes"] as? [String] == ["/Link", "/Widget"])
         #expect(report["field_types"] as? [String] == ["/Sig"])
         #expect(report["sig_flags"] as? Int == 3)
         // The trailer /ID of the update is the original's.
         let text = String(decoding: try Data(contentsOf: signed), as: UTF8.self)
-        let ids = text.components(separatedBy: "/ID").dropFirst().map { $0.prefix(70) }
+        // (`/ID [` only: the structure tree's `/IDTree` and header cells' `/ID` are not the trailer's.)
+        let ids = text.components(separatedBy: "/ID [").dropFirst().map { $0.prefix { $0 != "]" } }
         #expect(ids.count == 2 && ids.first == ids.last, "\(ids)")
         // The shared PDF/A pre-check finds nothing more in the signed file than in the finished one.
         let precheck = TestSupport.sharedTools.appendingPathComponent("pdfa-precheck").path
