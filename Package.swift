@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LivretPDF", targets: ["LivretPDF"]),
         .library(name: "LivretArchive", targets: ["LivretArchive"]),
         .library(name: "LivretSign", targets: ["LivretSign"]),
+        .library(name: "LivretJury", targets: ["LivretJury"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -60,6 +61,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strict),
+        // Jury packages for deliberation centres: signed BagIt bags of archived livrets, their
+        // verification, and their ingest into a centre's own archive.
+        .target(
+            name: "LivretJury",
+            dependencies: [
+                "LivretModel", "LivretArchive", "LivretSign",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: strict),
         // The subcommands; the executable below only runs them.
