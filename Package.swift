@@ -71,13 +71,14 @@ let package = Package(
                 "LivretModel", "LivretArchive", "LivretSign",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         // The subcommands; the executable below only runs them.
         .target(
             name: "LivretCLI",
             dependencies: [
-                "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign",
+                "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign", "LivretJury",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -27,6 +27,7 @@ public struct LivretCommand: AsyncParsableCommand {
             SignCommand.self,
             VerifyCommand.self,
             JournalCommand.self,
+            JuryPackageCommand.self,
         ])
 
     public init() {}

@@ -1,6 +1,7 @@
 import Foundation
 import LivretArchive
 import LivretModel
+import Logging
 import X509
 
 /// What an ingest did.
@@ -18,14 +19,14 @@ public enum JuryIngest {
     /// candidate's livret and source into the archive at `archiveHome` and records the package in
     /// the centre's journal when it added a version. The same package twice adds nothing.
     public static func ingest(bag: URL, archiveHome: URL, trusted: [Certificate], user: ArchiveUser = .current,
-                              date: Date = Date()) async throws(JuryError) -> JuryIngestResult {
+                              date: Date = Date(), logger: Logger = Logger(label: "livret.archive")) async throws(JuryError) -> JuryIngestResult {
         let verification = await JuryVerifier(trusted: trusted).verify(bag: bag)
         guard verification.isValid, let uai = verification.uai, let packageID = verification.packageID else {
             throw JuryError(.refused, "package refused: nothing was written to the archive",
                             details: verification.problems.isEmpty ? ["the signer names no UAI"] : verification.problems)
         }
         let archive: Archive
-        do { archive = try Archive(home: archiveHome.standardizedFileURL) } catch { throw JuryError(.io, "\(archiveHome.path): \(error)") }
+        do { archive = try Archive(home: archiveHome.standardizedFileURL, logger: logger) } catch { throw JuryError(.io, "\(archiveHome.path): \(error)") }
         var results: [(ine: String, result: PutResult)] = []
         let root = bag.standardizedFileURL
         for candidate in verification.candidates where candidate.status == .ok {

@@ -2,6 +2,7 @@ import Foundation
 import LivretArchive
 import LivretModel
 import LivretSign
+import Logging
 import X509
 
 /// What to package.
@@ -87,6 +88,7 @@ public enum JuryPackager {
     /// `identity`, and appends its journal entry. `indexPDF` draws `data/index.pdf` from the lines
     /// (nil: no PDF index). Nothing is left behind when it fails.
     public static func make(_ request: JuryPackageRequest, identity: SigningIdentity, outputFolder: URL,
+                            logger: Logger = Logger(label: "livret.archive"),
                             indexPDF: (@Sendable (_ header: JuryIndexHeader, _ candidates: [JuryCandidate]) throws -> Data)? = nil)
         async throws(JuryError) -> JuryPackageResult {
         if let problem = centreProblem(request.centre) { throw JuryError(.usage, problem) }
@@ -96,7 +98,7 @@ public enum JuryPackager {
             throw JuryError(.usage, "\(home.path): no archive here (no ocfl-root/0=ocfl_1.1)")
         }
         let archive: Archive
-        do { archive = try Archive(home: home) } catch { throw JuryError(.io, "\(home.path): \(error)") }
+        do { archive = try Archive(home: home, logger: logger) } catch { throw JuryError(.io, "\(home.path): \(error)") }
         let uai = CertificateSummary.uai(in: identity.certificate.subject)
         guard let uai else { throw JuryError(.key, "the signing certificate names no UAI (OU=UAI …)") }
 
