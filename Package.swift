@@ -113,5 +113,9 @@ let package = Package(
             ],
             exclude: ["pyhanko_check.py", "pdfa_like.py"],
             swiftSettings: strict),
+        .testTarget(
+            name: "LivretJuryTests",
+            dependencies: ["LivretJury", "LivretSign", "LivretTestSupport", "livret"],
+            swiftSettings: strict),
     ]
 )
