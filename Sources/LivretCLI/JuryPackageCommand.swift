@@ -37,16 +37,12 @@ struct JuryPackageMakeCommand: AsyncParsableCommand {
     @Option(help: "The session, YYYY-MM.") var session: String
     @Option(help: "The folder where the package folder is made.") var out: String
     @Flag(help: "List absent or unsigned candidates as missing instead of stopping.") var allowMissing = false
-    @Flag(help: "Also write a zip (not supported yet: refused).") var zip = false
+    @Flag(help: "Also write DIR/<package id>.zip (the bag as one folder, deterministic).") var zip = false
     @Option(name: .long, help: "The keys folder (default: $LIVRET_KEYS, else Keys/ beside the archive home).") var keys: String?
     @Option(help: ArgumentHelp("The folder of layout files (for jury-index.json).", valueName: "dir")) var layouts: String?
     @Option(help: ArgumentHelp("The folder of fonts.", valueName: "dir")) var fonts: String?
 
     func run() async throws {
-        if zip {
-            printError("livret jury-package: --zip is not supported yet: the bag folder can be zipped as it is")
-            throw ExitCode(LivretExit.usage)
-        }
         let selection: JuryPackageRequest.Selection
         switch (candidates, division.isEmpty) {
         case (let file?, true):
@@ -74,6 +70,11 @@ struct JuryPackageMakeCommand: AsyncParsableCommand {
             print("\(candidate.ine)  \(candidate.division)  \(status)")
         }
         print("package \(result.packageID): \(result.bag.path)")
+        if zip {
+            let zipURL = result.bag.deletingLastPathComponent().appendingPathComponent(result.packageID + ".zip")
+            try juryCall("jury-package") { () throws(JuryError) in try JuryZip.write(bag: result.bag, to: zipURL) }
+            print("zip: \(zipURL.path)")
+        }
         print("journal head \(result.journalHead)")
     }
 }
@@ -133,12 +134,12 @@ struct JuryPackageVerifyCommand: AsyncParsableCommand {
         abstract: "Check that a package is complete, valid and signed by a trusted lycée.",
         discussion: "Exit 0 when it is, 1 (with every reason) when it is not.")
 
-    @Argument(help: "The bag folder.") var bag: String
+    @Argument(help: "The bag folder or its .zip.") var bag: String
     @Option(help: "A trusted lycée certificate (PEM); may be repeated.") var trust: [String] = []
 
     func run() async throws {
         let trusted = try trustedCertificates(trust)
-        let verification = await JuryVerifier(trusted: trusted).verify(bag: URL(fileURLWithPath: bag))
+        let verification = await JuryVerifier(trusted: trusted).verify(bagOrZip: URL(fileURLWithPath: bag))
         printVerification(verification, bag: bag)
         if !verification.isValid { throw ExitCode(LivretExit.refused) }
     }
@@ -156,7 +157,7 @@ struct ArchiveIngestPackageCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: ArchiveOptions
-    @Argument(help: "The bag folder.") var bag: String
+    @Argument(help: "The bag folder or its .zip.") var bag: String
     @Option(help: "A trusted lycée certificate (PEM); may be repeated.") var trust: [String] = []
 
     func run() async throws {
@@ -164,7 +165,7 @@ struct ArchiveIngestPackageCommand: AsyncParsableCommand {
         let home = options.home
         let logger = options.logger
         let result = try await juryCallAsync("archive ingest-package") { () async throws(JuryError) in
-            try await JuryIngest.ingest(bag: URL(fileURLWithPath: bag), archiveHome: home, trusted: trusted, logger: logger)
+            try await JuryIngest.ingest(bagOrZip: URL(fileURLWithPath: bag), archiveHome: home, trusted: trusted, logger: logger)
         }
         for (ine, put) in result.results { print("\(ine)  \(put)") }
         print("package \(result.verification.packageID ?? "?") from \(result.verification.uai ?? "?"): \(result.results.count) candidate(s)")

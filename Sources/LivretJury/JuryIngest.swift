@@ -18,6 +18,18 @@ public enum JuryIngest {
     /// Verifies `bag` (refusing, with nothing written, when it is not valid), then puts each
     /// candidate's livret and source into the archive at `archiveHome` and records the package in
     /// the centre's journal when it added a version. The same package twice adds nothing.
+    public static func ingest(bagOrZip path: URL, archiveHome: URL, trusted: [Certificate], user: ArchiveUser = .current,
+                              date: Date = Date(), logger: Logger = Logger(label: "livret.archive")) async throws(JuryError) -> JuryIngestResult {
+        do {
+            return try await JuryZip.withBag(path) { bag throws(JuryError) in
+                try await ingest(bag: bag, archiveHome: archiveHome, trusted: trusted, user: user, date: date, logger: logger)
+            }
+        } catch where error.code == .refused && error.details.isEmpty {
+            throw JuryError(.refused, "package refused: nothing was written to the archive", details: [error.message])
+        }
+    }
+
+    /// Ingests the bag folder `bag` (see ``ingest(bagOrZip:archiveHome:trusted:user:date:logger:)``).
     public static func ingest(bag: URL, archiveHome: URL, trusted: [Certificate], user: ArchiveUser = .current,
                               date: Date = Date(), logger: Logger = Logger(label: "livret.archive")) async throws(JuryError) -> JuryIngestResult {
         let verification = await JuryVerifier(trusted: trusted).verify(bag: bag)

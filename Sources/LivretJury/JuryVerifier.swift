@@ -31,6 +31,18 @@ public struct JuryVerifier: Sendable {
     /// A verifier trusting `trusted`.
     public init(trusted: [Certificate]) { self.trusted = trusted }
 
+    /// Verifies a bag folder or its zip (see ``JuryZip/extract(_:into:)``): a zip that cannot be
+    /// extracted safely is refused with the reason.
+    public func verify(bagOrZip path: URL) async -> JuryVerification {
+        do {
+            return try await JuryZip.withBag(path) { bag throws(JuryError) in await verify(bag: bag) }
+        } catch {
+            var result = JuryVerification()
+            result.problems = [error.message]
+            return result
+        }
+    }
+
     /// Verifies the bag folder `bag`: BagIt validity (declaration, Payload-Oxum, every manifest line,
     /// no file outside the manifests, no symbolic link), the tag manifest's signature by a trusted
     /// lycée, and each livret's own signature and SHA-256 against the index.

@@ -318,4 +318,81 @@ struct JuryPackageTests {
         try? FileManager.default.removeItem(at: centre.deletingLastPathComponent())
         try? FileManager.default.removeItem(at: out)
     }
+
+    enum ZipDamage: String, CaseIterable, Sendable {
+        case dotDot, absolute, symlink, truncated
+    }
+
+    @Test("the zip of a package is verified and ingested like the folder, and is the same bytes when made again")
+    func zipAccepted() throws {
+        let fixture = try JuryFixture.get()
+        let lycee = fixture.lycees[0]
+        let folder = try TestSupport.temporaryDirectory("jury-zip")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let zip = folder.appendingPathComponent("package.zip"), again = folder.appendingPathComponent("again.zip")
+        try JuryZip.write(bag: lycee.bag, to: zip)
+        try JuryZip.write(bag: lycee.bag, to: again)
+        #expect(try TestSupport.sha256(zip) == TestSupport.sha256(again))
+        let list = try TestSupport.run("unzip", ["-Z1", zip.path])
+        #expect(list.stdoutText.split(separator: "\n").allSatisfy { $0.hasPrefix(lycee.bag.lastPathComponent + "/") })
+        let verify = try TestSupport.livret(["jury-package", "verify", zip.path, "--trust", lycee.certificate.path])
+        #expect(verify.status == 0, "\(verify.stdoutText)")
+        let centre = folder.appendingPathComponent("Centre")
+        let ingest = try TestSupport.livret(["archive", "ingest-package", zip.path, "--archive", centre.path, "--trust", lycee.certificate.path])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(ingest.stdoutText.split(separator: "\n").filter { $0.hasSuffix("created v1") }.count == lycee.terminale.count)
+    }
+
+    @Test("a zip with ../ paths, an absolute path, a symbolic link, or truncated is refused with the reason and ingest writes nothing",
+          arguments: ZipDamage.allCases)
+    func zipRefused(_ damage: ZipDamage) throws {
+        let fixture = try JuryFixture.get()
+        let lycee = fixture.lycees[0]
+        let folder = try TestSupport.temporaryDirectory("jury-zip-\(damage.rawValue)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let zip = folder.appendingPathComponent("package.zip")
+        let name = lycee.bag.lastPathComponent
+        let expected: String
+        switch damage {
+        case .truncated:
+            let good = folder.appendingPathComponent("good.zip")
+            try JuryZip.write(bag: lycee.bag, to: good)
+            let data = try Data(contentsOf: good)
+            try data.prefix(data.count * 2 / 3).write(to: zip)
+            expected = "is not a readable zip (truncated or damaged)"
+        case .dotDot, .absolute, .symlink:
+            // A real package's files, plus one hostile entry, written by Python's zipfile.
+            let hostile: String
+            switch damage {
+            case .dotDot: hostile = "i = zipfile.ZipInfo('\(name)/data/../../../evil.txt'); z.writestr(i, 'x')"; expected = "leaves the folder"
+            case .absolute: hostile = "i = zipfile.ZipInfo('/tmp/evil.txt'); z.writestr(i, 'x')"; expected = "has an absolute path"
+            default:
+                hostile = "i = zipfile.ZipInfo('\(name)/data/link'); i.create_system = 3; i.external_attr = 0o120777 << 16; z.writestr(i, '/etc/passwd')"
+                expected = "is a symbolic link"
+            }
+            let script = """
+                import os, sys, zipfile
+                bag, out = sys.argv[1], sys.argv[2]
+                z = zipfile.ZipFile(out, 'w')
+                for root, dirs, files in sorted(os.walk(bag)):
+                    for f in sorted(files):
+                        p = os.path.join(root, f)
+                        z.write(p, os.path.join(os.path.basename(bag), os.path.relpath(p, bag)))
+                \(hostile)
+                z.close()
+                """
+            let made = try TestSupport.run("python3", ["-c", script, lycee.bag.path, zip.path])
+            try #require(made.status == 0, "\(made.stderr)")
+        }
+        let verify = try TestSupport.livret(["jury-package", "verify", zip.path, "--trust", lycee.certificate.path])
+        #expect(verify.status == 1)
+        #expect(verify.stdoutText.contains(expected), "\(damage): \(verify.stdoutText)")
+        let centre = folder.appendingPathComponent("Centre")
+        let ingest = try TestSupport.livret(["archive", "ingest-package", zip.path, "--archive", centre.path, "--trust", lycee.certificate.path])
+        #expect(ingest.status == 1)
+        #expect(ingest.stderr.contains("nothing was written") && ingest.stderr.contains(expected), "\(ingest.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: centre.path))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/evil.txt"))
+        #expect(!FileManager.default.fileExists(atPath: folder.deletingLastPathComponent().appendingPathComponent("evil.txt").path))
+    }
 }
