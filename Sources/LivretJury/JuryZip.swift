@@ -39,8 +39,8 @@ public enum JuryZip {
 
     /// Extracts `zip` into the empty folder `folder` and returns the bag folder inside it. Refused
     /// (nothing extracted) when the zip cannot be read (truncated, damaged), when an entry is a
-    /// symbolic link, has an absolute path or a `..` element, or when the entries are not all in
-    /// one top-level folder.
+    /// symbolic link, has an absolute path or a `..` element, appears twice, or when the entries are
+    /// not all in one top-level folder.
     public static func extract(_ zip: URL, into folder: URL) throws(JuryError) -> URL {
         let archive: Archive
         do { archive = try Archive(url: zip, accessMode: .read) } catch {
@@ -48,6 +48,7 @@ public enum JuryZip {
         }
         var top: String?
         var entries: [Entry] = []
+        var seen = Set<String>()
         for entry in archive {
             let path = entry.path
             if entry.type == .symlink { throw JuryError(.refused, "\(zip.path): the entry \(path) is a symbolic link: refused") }
@@ -61,6 +62,7 @@ public enum JuryZip {
             let first = String(trimmed.split(separator: "/")[0])
             if top == nil { top = first }
             guard top == first else { throw JuryError(.refused, "\(zip.path): the entries are not all in one folder (\(top!) and \(first))") }
+            guard seen.insert(trimmed).inserted else { throw JuryError(.refused, "\(zip.path): the entry \(trimmed) appears twice: refused") }
             if entry.type == .file { entries.append(entry) }
         }
         guard let top else { throw JuryError(.refused, "\(zip.path): the zip is empty") }
