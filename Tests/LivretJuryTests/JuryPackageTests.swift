@@ -37,6 +37,11 @@ struct JuryFixture: Sendable {
 
     static func make() throws -> JuryFixture {
         let root = try TestSupport.temporaryDirectory("jury")
+        // Shared by every test of the suite: removed when the test process exits.
+        juryFixtureRoot = strdup(root.path)
+        atexit {
+            if let path = juryFixtureRoot { try? FileManager.default.removeItem(atPath: String(cString: path)) }
+        }
         let nomenclature = TestSupport.repositoryRoot.appendingPathComponent("Nomenclature/lsl-nomenclatures.xml")
         var lycees: [Lycee] = []
         for (seed, uai) in [(2015, "0351261F"), (7, "0382032C")] {
@@ -91,6 +96,9 @@ struct JuryFixture: Sendable {
                      "--message", "Livret signé"])
     }
 }
+
+/// The fixture's folder, for the `atexit` handler (a C function cannot capture it).
+nonisolated(unsafe) var juryFixtureRoot: UnsafeMutablePointer<CChar>?
 
 struct JuryFixtureError: Error, CustomStringConvertible, Sendable {
     var message: String
@@ -160,6 +168,7 @@ struct JuryPackageTests {
         let list = fixture.root.appendingPathComponent("candidates.csv")
         try Data(("ine\n" + lycee.terminale.joined(separator: "\n") + "\n").utf8).write(to: list)
         let out = try TestSupport.temporaryDirectory("jury-again")
+        defer { try? FileManager.default.removeItem(at: out) }
         let again = try TestSupport.livret(["jury-package", "--archive", lycee.archive.path, "--keys", lycee.keys.path, "--centre", "CENTRE-38",
                                             "--session", "2016-06", "--out", out.path, "--candidates", list.path])
         #expect(again.status == 0, "\(again.stderr)")
@@ -190,6 +199,7 @@ struct JuryPackageTests {
         let list = fixture.root.appendingPathComponent("with-missing.csv")
         try Data((lycee.terminale + [unsigned, "123456789AB"]).joined(separator: "\n").utf8).write(to: list)
         let out = try TestSupport.temporaryDirectory("jury-missing")
+        defer { try? FileManager.default.removeItem(at: out) }
         let arguments = ["jury-package", "--archive", lycee.archive.path, "--keys", lycee.keys.path, "--centre", "C1", "--session", "2016-06",
                          "--out", out.path, "--candidates", list.path]
         let refused = try TestSupport.livret(arguments)
@@ -217,6 +227,7 @@ struct JuryPackageTests {
         let fixture = try JuryFixture.get()
         let lycee = fixture.lycees[0]
         let bag = try copyBag(lycee.bag, "jury-\(damage.rawValue)")
+        defer { try? FileManager.default.removeItem(at: bag.deletingLastPathComponent()) }
         let ine = lycee.terminale[0]
         let json = bag.appendingPathComponent("data/\(ine)/livret.json")
         var trust = [lycee.certificate.path]
@@ -276,13 +287,13 @@ struct JuryPackageTests {
         #expect(ingest.status == 1)
         #expect(ingest.stderr.contains("nothing was written"), "\(ingest.stderr)")
         #expect(!FileManager.default.fileExists(atPath: centre.path))
-        try? FileManager.default.removeItem(at: bag.deletingLastPathComponent())
     }
 
     @Test("the centre verifies and ingests both lycées' packages; twice adds nothing; a corrected livret adds a version; the root passes ocfl-validate-root")
     func centreIngests() throws {
         let fixture = try JuryFixture.get()
         let centre = try TestSupport.temporaryDirectory("jury-centre").appendingPathComponent("Archive")
+        defer { try? FileManager.default.removeItem(at: centre.deletingLastPathComponent()) }
         let trust = fixture.lycees.flatMap { ["--trust", $0.certificate.path] }
         for lycee in fixture.lycees {
             let ingest = try TestSupport.livret(["archive", "ingest-package", lycee.bag.path, "--archive", centre.path] + trust)
@@ -299,6 +310,7 @@ struct JuryPackageTests {
         let corrected = lycee.terminale[0]
         try JuryFixture.signArchived(ine: corrected, archive: lycee.archive, keys: lycee.keys, tag: "corrected", in: fixture.root)
         let out = try TestSupport.temporaryDirectory("jury-corrected")
+        defer { try? FileManager.default.removeItem(at: out) }
         let list = out.appendingPathComponent("list.csv")
         try Data(lycee.terminale.joined(separator: "\n").utf8).write(to: list)
         let made = try TestSupport.livret(["jury-package", "--archive", lycee.archive.path, "--keys", lycee.keys.path, "--centre", "CENTRE-38",
@@ -315,8 +327,6 @@ struct JuryPackageTests {
         #expect(validate.status == 0, "\(validate.stdoutText) \(validate.stderr)")
         let journal = try TestSupport.livret(["journal", "verify", "--archive", centre.path])
         #expect(journal.status == 0, "\(journal.stdoutText) \(journal.stderr)")
-        try? FileManager.default.removeItem(at: centre.deletingLastPathComponent())
-        try? FileManager.default.removeItem(at: out)
     }
 
     enum ZipDamage: String, CaseIterable, Sendable {
