@@ -41,6 +41,7 @@ public enum JuryIngest {
         do { archive = try Archive(home: archiveHome.standardizedFileURL, logger: logger) } catch { throw JuryError(.io, "\(archiveHome.path): \(error)") }
         var results: [(ine: String, result: PutResult)] = []
         let root = bag.standardizedFileURL
+        let session = verification.info["Internal-Sender-Description"].flatMap(session(in:))
         for candidate in verification.candidates where candidate.status == .ok {
             let folder = root.appendingPathComponent("data/\(candidate.ine)")
             do {
@@ -48,7 +49,8 @@ public enum JuryIngest {
                     ine: candidate.ine,
                     files: [ArchiveFile(logicalPath: "\(candidate.annee)/livret.pdf", contentsOf: folder.appendingPathComponent("livret.pdf")),
                             ArchiveFile(logicalPath: "\(candidate.annee)/livret.json", contentsOf: folder.appendingPathComponent("livret.json"))],
-                    message: "Reçu du lycée \(uai) dans le paquet \(packageID) (\(candidate.version) du lycée)",
+                    message: "Reçu du lycée \(uai) dans le paquet \(packageID) (\(candidate.version) du lycée)\n\n"
+                        + "\(uaiTrailer)\(uai)\n\(sessionTrailer)\(session ?? "?")",
                     user: user, metadata: ArchiveMetadata(division: candidate.division.isEmpty ? nil : candidate.division, year: candidate.annee),
                     created: date)
                 results.append((candidate.ine, result))
@@ -69,6 +71,29 @@ public enum JuryIngest {
             }
         }
         return JuryIngestResult(verification: verification, results: results)
+    }
+
+    /// The version-message line naming the lycée that sent a livret.
+    public static let uaiTrailer = "livret-uai: "
+    /// The version-message line naming the session of the package.
+    public static let sessionTrailer = "livret-session: "
+
+    /// The INEs of the objects of `archive` that some version received from the lycée `uai` and/or
+    /// for `session` (from the version messages' `livret-uai:` and `livret-session:` lines).
+    public static func received(in archive: Archive, uai: String?, session: String?) throws -> Set<String> {
+        var result = Set<String>()
+        for summary in try archive.list() {
+            guard let ine = summary.ine else { continue }
+            let inventory = try archive.inventory(ine: ine)
+            for name in inventory.versionNames {
+                let lines = (inventory.versions[name]?.message ?? "").split(separator: "\n").map(String.init)
+                if let uai, !lines.contains(uaiTrailer + uai) { continue }
+                if let session, !lines.contains(sessionTrailer + session) { continue }
+                result.insert(ine)
+                break
+            }
+        }
+        return result
     }
 
     /// The centre named in Internal-Sender-Description (`… centre de délibération CODE, session YYYY-MM…`).

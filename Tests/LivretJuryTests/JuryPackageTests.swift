@@ -322,6 +322,13 @@ struct JuryPackageTests {
         #expect(ingest.status == 0, "\(ingest.stderr)")
         #expect(ingest.stdoutText.contains("\(corrected)  created v2"), "\(ingest.stdoutText)")
         #expect(ingest.stdoutText.split(separator: "\n").filter { $0.contains("unchanged v1") }.count == lycee.terminale.count - 1)
+        // The centre's archive, filtered by lycée and session.
+        for each in fixture.lycees {
+            let ls = try TestSupport.livret(["archive", "ls", "--archive", centre.path, "--uai", each.uai, "--session", "2016-06"])
+            #expect(ls.status == 0, "\(ls.stderr)")
+            #expect(Set(ls.stdoutText.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }) == Set(each.terminale))
+        }
+        #expect(try TestSupport.livret(["archive", "ls", "--archive", centre.path, "--session", "2017-06"]).stdoutText.isEmpty)
         let validate = try TestSupport.run(TestSupport.sharedTools.appendingPathComponent("ocfl-validate-root").path,
                                            ["--fail-on-warnings", centre.appendingPathComponent("ocfl-root").path])
         #expect(validate.status == 0, "\(validate.stdoutText) \(validate.stderr)")
