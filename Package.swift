@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LivretArchive", targets: ["LivretArchive"]),
         .library(name: "LivretPipeline", targets: ["LivretPipeline"]),
         .library(name: "LivretSign", targets: ["LivretSign"]),
+        .library(name: "LivretJury", targets: ["LivretJury"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,13 +25,14 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (pkg-config names as on Debian 12).
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CHarfBuzz", pkgConfig: "harfbuzz", providers: [.apt(["libharfbuzz-dev"])]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLivretZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // The only code that includes libxml2's headers: Swift sees opaque types (see DESIGN.md, pitfalls).
         .target(name: "CXMLBridge", dependencies: ["CLibXML2"]),
@@ -49,7 +51,7 @@ let package = Package(
         // (XMP, OutputIntent, /ID, embedded source). Knows nothing of the LSL.
         .target(
             name: "LivretPDF",
-            dependencies: ["LivretLayout", "CCairo", "CFreeType", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LivretLayout", "CCairo", "CFreeType", "CLivretZlib", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["sRGB-LICENSE.txt"],
             swiftSettings: strict),
         // OCFL 1.1 storage root, SQLite index (GRDB), fixity.
@@ -73,6 +75,18 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: strict),
+        // Jury packages for deliberation centres: signed BagIt bags of archived livrets, their
+        // verification, and their ingest into a centre's own archive.
+        .target(
+            name: "LivretJury",
+            dependencies: [
+                "LivretModel", "LivretArchive", "LivretSign",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strict),
         // The joins: document -> finished PDF (render), dataset -> print run files (+ archive).
         .target(
             name: "LivretPipeline",
@@ -82,7 +96,7 @@ let package = Package(
         .target(
             name: "LivretCLI",
             dependencies: [
-                "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive", "LivretPipeline", "LivretSign",
+                "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive", "LivretPipeline", "LivretSign", "LivretJury",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,6 +134,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["pyhanko_check.py", "pdfa_like.py"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "LivretJuryTests",
+            dependencies: ["LivretJury", "LivretSign", "LivretTestSupport", "livret"],
             swiftSettings: strict),
     ]
 )

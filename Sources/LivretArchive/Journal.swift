@@ -19,6 +19,16 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     public var version: String?
     /// SHA-256 (hex) of the bytes issued.
     public var sha256: String?
+    /// For a jury package: the deliberation centre it was sent to (or received by).
+    public var centre: String?
+    /// For a jury package: the session (`2016-06`).
+    public var session: String?
+    /// For a jury package: its id (the bag's External-Identifier).
+    public var package: String?
+    /// For a jury package: each candidate as `INE:version` (`INE:absent` when missing).
+    public var candidates: [String]?
+    /// For a jury package received: the UAI of the lycée that sent it.
+    public var uai: String?
     /// SHA-256 (hex) of the previous entry's line; 64 zeros for the first.
     public var previous: String
 
@@ -34,6 +44,17 @@ public struct JournalEntry: Codable, Sendable, Equatable {
         self.version = version
         self.sha256 = sha256
         self.previous = Journal.genesis
+    }
+
+    /// A jury-package entry: `sha256` is the digest of the package's signed tag manifest.
+    public init(time: Date = Date(), actor: String, action: String, centre: String, session: String, package: String,
+                candidates: [String], uai: String? = nil, sha256: String) {
+        self.init(time: time, actor: actor, action: action, sha256: sha256)
+        self.centre = centre
+        self.session = session
+        self.package = package
+        self.candidates = candidates
+        self.uai = uai
     }
 }
 

@@ -18,7 +18,7 @@ struct ArchiveCommand: ParsableCommand {
         subcommands: [
             ArchivePutCommand.self, ArchiveGetCommand.self, ArchiveLogCommand.self, ArchiveLsCommand.self,
             ArchiveVerifyCommand.self, ArchiveReindexCommand.self, ArchiveRecoverCommand.self,
-            ArchiveExportCommand.self, ArchiveImportCommand.self, ArchivePutManyCommand.self,
+            ArchiveExportCommand.self, ArchiveImportCommand.self, ArchivePutManyCommand.self, ArchiveIngestPackageCommand.self,
         ])
 }
 

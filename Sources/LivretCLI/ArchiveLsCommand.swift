@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LivretArchive
 import LivretModel
+import LivretJury
 
 struct ArchiveLsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,12 +19,22 @@ struct ArchiveLsCommand: ParsableCommand {
     @Option(help: "Only this pupil.")
     var ine: String?
 
+    @Option(help: "Only pupils whose livret was received from this lycée in a jury package (a centre's archive).")
+    var uai: String?
+
+    @Option(help: "Only pupils whose livret was received in a jury package of this session (YYYY-MM).")
+    var session: String?
+
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() throws {
         let archive = try options.open()
-        let objects = try archiveCall { try archive.list(ObjectFilter(division: division, year: year, ine: ine.map(ineArgument))) }
+        var objects = try archiveCall { try archive.list(ObjectFilter(division: division, year: year, ine: ine.map(ineArgument))) }
+        if uai != nil || session != nil {
+            let received = try archiveCall { try JuryIngest.received(in: archive, uai: uai, session: session) }
+            objects = objects.filter { $0.ine.map(received.contains) ?? false }
+        }
         if json {
             print(String(decoding: try CanonicalJSON.encoder().encode(objects), as: UTF8.self))
             return

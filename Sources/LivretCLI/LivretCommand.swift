@@ -37,6 +37,7 @@ public struct LivretCommand: AsyncParsableCommand {
             SignCommand.self,
             VerifyCommand.self,
             JournalCommand.self,
+            JuryPackageCommand.self,
         ])
 
     public init() {}

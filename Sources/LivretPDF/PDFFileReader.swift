@@ -1,4 +1,4 @@
-import CZlib
+import CLivretZlib
 import Foundation
 
 /// Reads the cross-reference structure of a PDF with classic xref tables (§7.5.4–7.5.6), as

@@ -5,10 +5,12 @@ import Foundation
 /// apostrophes all count as one separator that sorts before any letter ("nothing before
 /// something"): `DU PONT` < `DU-PONT` = `D'UPONT`-like ties fall back to the original spelling,
 /// and `D'ALMEIDA` < `DA SILVA` < `DABIN`.
-enum FrenchCollation {
-    static let separators: Set<Character> = [" ", "-", "'", "’", "\u{00A0}", "\u{2010}", "\u{2011}"]
+public enum FrenchCollation {
+    /// The characters that all count as one separator.
+    public static let separators: Set<Character> = [" ", "-", "'", "’", "\u{00A0}", "\u{2010}", "\u{2011}"]
 
-    static func key(_ name: String) -> String {
+    /// The folded sort key of a name.
+    public static func key(_ name: String) -> String {
         var expanded = ""
         for character in name {
             switch character {
@@ -35,7 +37,7 @@ enum FrenchCollation {
     }
 
     /// Strict weak order on pupils: (nom, prénoms) folded, then the spellings, then the INE.
-    static func precedes(_ a: (nom: String, prenoms: String, ine: String), _ b: (nom: String, prenoms: String, ine: String)) -> Bool {
+    public static func precedes(_ a: (nom: String, prenoms: String, ine: String), _ b: (nom: String, prenoms: String, ine: String)) -> Bool {
         let ka = (key(a.nom), key(a.prenoms)), kb = (key(b.nom), key(b.prenoms))
         if ka.0 != kb.0 { return ka.0 < kb.0 }
         if ka.1 != kb.1 { return ka.1 < kb.1 }
