@@ -31,14 +31,24 @@ typedef struct parse_state {
     cxml_error_sink invalid;
     void *invalid_context;
     xmlParserCtxtPtr ctxt;
-    long ending_line;             /* > 0 between an element's end tag and the next SAX event */
+    xmlNodePtr ending;            /* the element whose end tag was just read, until the next SAX event */
+    long ending_line;             /* its line, when it was freed (a record): > 0, or -1 unknown */
+    /* Validation errors wait for the next SAX event before their line is taken: past line 65535
+       libxml2 finds an element's line through its neighbours, which the tree validator sees
+       complete; one event later they exist here too. */
+    struct pending_error { xmlNodePtr node; long line; int column; char message[1024]; } *pending;
+    size_t pending_count, pending_capacity;
 } parse_state;
 
 /* libxml2 keeps reporting after the first fatal error, and xmlCtxtGetLastError
    returns the last one ("Premature end of data..."). Keep the first instead. */
 static void keep_first_error(void *user_data, xmlErrorPtr err) {
-    xmlParserCtxtPtr ctxt = user_data;
-    cxml_error *error = ctxt->_private != NULL ? ((parse_state *)ctxt->_private)->error : NULL;
+    /* libxml2 passes the context's userData, which a schema plug replaces with its own block;
+       the error names the parser context itself. */
+    xmlParserCtxtPtr ctxt = err != NULL && err->ctxt != NULL ? err->ctxt : user_data;
+    parse_state *state = ctxt != NULL ? ctxt->_private : NULL;
+    if (state == NULL || state->ctxt != ctxt) return;
+    cxml_error *error = state->error;
     if (error == NULL || error->code != 0 || err == NULL) return;
     if (err->level == XML_ERR_WARNING) return;
     error->code = err->code != 0 ? err->code : -1;
@@ -70,33 +80,53 @@ static void forward_error(cxml_error_sink sink, void *context, xmlErrorPtr err, 
 /* The SAX handlers of the tree builder, wrapped: the records are cut out of the tree as they end,
    and the validator (plugged on top of these, so it runs after them for each event) is told which
    element an error concerns. */
+static void flush_pending(parse_state *state) {
+    for (size_t i = 0; i < state->pending_count; i++) {
+        struct pending_error *error = &state->pending[i];
+        long line = error->node != NULL ? element_line(error->node) : error->line;
+        if (line <= 0) line = error->line;
+        state->invalid(state->invalid_context, line, error->column, error->message);
+    }
+    state->pending_count = 0;
+}
+
 static void stream_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI,
                                  int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
                                  const xmlChar **attributes) {
     xmlParserCtxtPtr ctxt = ctx;
     parse_state *state = ctxt->_private;
+    state->ending = NULL;
     state->ending_line = 0;
     xmlSAX2StartElementNs(ctx, localname, prefix, URI, nb_namespaces, namespaces, nb_attributes, nb_defaulted, attributes);
+    flush_pending(state);
 }
 
 static void stream_characters(void *ctx, const xmlChar *text, int length) {
     xmlParserCtxtPtr ctxt = ctx;
-    ((parse_state *)ctxt->_private)->ending_line = 0;
+    parse_state *state = ctxt->_private;
+    state->ending = NULL;
+    state->ending_line = 0;
     xmlSAX2Characters(ctx, text, length);
+    flush_pending(state);
 }
 
 static void stream_end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI) {
     xmlParserCtxtPtr ctxt = ctx;
     parse_state *state = ctxt->_private;
+    flush_pending(state);
     xmlNodePtr closing = ctxt->node;
     xmlSAX2EndElementNs(ctx, localname, prefix, URI);
     /* The validator's checks at this end tag (missing children, simple content, identity
-       constraints) concern `closing`: the tree validator would give the line where it starts. */
-    state->ending_line = closing != NULL ? element_line(closing) : 0;
-    if (state->ending_line <= 0) state->ending_line = -1;
+       constraints) concern `closing`: the tree validator gives the line where it starts. */
+    state->ending = closing;
+    state->ending_line = 0;
     if (closing == NULL || closing->type != XML_ELEMENT_NODE || ctxt->nodeNr != state->record_depth
         || !ctxt->wellFormed || ctxt->disableSAX || state->records == NULL) return;
+    /* A record: its line now, while it exists. */
+    state->ending_line = element_line(closing);
+    if (state->ending_line <= 0) state->ending_line = -1;
     if (state->records(state->records_context, (const cxml_node *)closing)) return;
+    state->ending = NULL;
     /* Free the record and the text before it (indentation): the parent's last child is then never a
        text node the parser would append to (its nodelen/nodemem bookkeeping belongs to another node). */
     xmlNodePtr previous = closing->prev;
@@ -111,18 +141,34 @@ static void stream_end_element(void *ctx, const xmlChar *localname, const xmlCha
 }
 
 /* Validation errors met while streaming: the SAX validator knows no node, so the line is the one
-   of the element the event concerns (its start, as the tree validator gives), the column unknown. */
+   of the element the event concerns (its start, as the tree validator gives). */
 static void forward_stream_validation_error(void *user_data, xmlErrorPtr err) {
     parse_state *state = user_data;
     if (err == NULL || err->level == XML_ERR_WARNING || state->invalid == NULL) return;
-    long line = 0;
-    if (state->ending_line != 0) {
-        line = state->ending_line > 0 ? state->ending_line : 0;
-    } else if (state->ctxt->node != NULL && state->ctxt->node->type == XML_ELEMENT_NODE) {
-        line = element_line(state->ctxt->node);
+    if (state->pending_count == state->pending_capacity) {
+        size_t capacity = state->pending_capacity == 0 ? 16 : state->pending_capacity * 2;
+        struct pending_error *grown = realloc(state->pending, capacity * sizeof *grown);
+        if (grown == NULL) return;
+        state->pending = grown;
+        state->pending_capacity = capacity;
     }
-    if (line <= 0) line = err->line;
-    forward_error(state->invalid, state->invalid_context, err, line);
+    struct pending_error *error = &state->pending[state->pending_count++];
+    error->node = NULL;
+    error->line = err->line;
+    error->column = err->int2;
+    if (state->ending_line != 0) {
+        if (state->ending_line > 0) error->line = state->ending_line;
+    } else if (state->ending != NULL) {
+        error->node = state->ending;
+    } else if (state->ctxt->node != NULL && state->ctxt->node->type == XML_ELEMENT_NODE) {
+        error->node = state->ctxt->node;
+    }
+    memset(error->message, 0, sizeof error->message);
+    if (err->message != NULL) {
+        strncpy(error->message, err->message, sizeof error->message - 1);
+        size_t n = strlen(error->message);
+        while (n > 0 && (error->message[n - 1] == '\n' || error->message[n - 1] == ' ')) error->message[--n] = 0;
+    }
 }
 
 /* Parses `bytes` with the context's handlers; the common part of cxml_parse and cxml_parse_records. */
@@ -240,6 +286,8 @@ cxml_document *cxml_parse_records(const char *bytes, size_t length, const char *
         if (validation_status != NULL) *validation_status = xmlSchemaIsValid(vctxt) ? 0 : 1;
         xmlSchemaFreeValidCtxt(vctxt);
     }
+    if (doc != NULL) flush_pending(&state);  /* (after a parse error they do not count) */
+    free(state.pending);
     free_context(ctxt);
     return wrap_document(doc, error);
 }

@@ -12,7 +12,7 @@ struct StreamingImportTests {
         ("malformed end tag", #"</annuelle>"#, "</annuel>", "Opening and ending tag mismatch"),
         ("mark with 3 decimals (attribute, start tag)", #"numero="1" moyenne="[0-9.]+""#, #"numero="1" moyenne="12.505""#, "fractional digits"),
         ("missing enseignants (end tag)", #"<enseignants>(.|\n)*?</enseignants>"#, "", "Missing child element"),
-        ("competence level 5 (text)", #"">[1-4]</competence>"#, #"">5</competence>"#, "not a valid value"),
+        ("competence level 5 (text)", #"">[1-4]</competence>"#, #"">5</competence>"#, "not an element of the set"),
         ("duplicate engagement (identity constraint)", #"<engagement code="[A-Z]"/>"#, #"<engagement code="C"/><engagement code="C"/>"#, "Duplicate key-sequence"),
         ("unknown element", "<scolarites>", "<inconnu/><scolarites>", "This element is not expected"),
         ("text in an element-only element", "<scolarites>", "<scolarites>texte", "Character content other than whitespace"),
@@ -56,7 +56,7 @@ struct StreamingImportTests {
             }
             #expect(!streamed.isEmpty && streamed == whole, "\(name):\n  streamed \(streamed)\n  whole    \(whole)")
             #expect(streamed.allSatisfy { $0.contains(expected) }, "\(name): \(streamed)")
-            let first = try #require(streamed.first?.firstMatch(of: /^import-lsl\.xml:([0-9]+):([0-9]+): /), "\(name): \(streamed)")
+            let first = try #require(streamed.first?.firstMatch(of: #/^import-lsl\.xml:([0-9]+):([0-9]+): /#), "\(name): \(streamed)")
             let reported = try #require(Int(first.output.1))
             // The element concerned starts on the line of the change, or on one of the lines just
             // before it that enclose it (a missing child is the enclosing <evaluation>'s fault).
