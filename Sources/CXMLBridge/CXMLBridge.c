@@ -1,6 +1,7 @@
 #include "CXMLBridge.h"
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
@@ -20,11 +21,34 @@ static void copy_message(cxml_error *error, const char *message) {
     while (n > 0 && (error->message[n - 1] == '\n' || error->message[n - 1] == ' ')) error->message[--n] = 0;
 }
 
+/* What the SAX callbacks of one parse share (the parser context's _private). */
+typedef struct parse_state {
+    cxml_error *error;            /* the first parse error */
+    /* Streaming (cxml_parse_records) only. */
+    int record_depth;
+    cxml_record_sink records;
+    void *records_context;
+    cxml_error_sink invalid;
+    void *invalid_context;
+    xmlParserCtxtPtr ctxt;
+    xmlNodePtr ending;            /* the element whose end tag was just read, until the next SAX event */
+    long ending_line;             /* its line, when it was freed (a record): > 0, or -1 unknown */
+    /* Validation errors wait for the next SAX event before their line is taken: past line 65535
+       libxml2 finds an element's line through its neighbours, which the tree validator sees
+       complete; one event later they exist here too. */
+    struct pending_error { xmlNodePtr node; long line; int column; char message[1024]; } *pending;
+    size_t pending_count, pending_capacity;
+} parse_state;
+
 /* libxml2 keeps reporting after the first fatal error, and xmlCtxtGetLastError
    returns the last one ("Premature end of data..."). Keep the first instead. */
 static void keep_first_error(void *user_data, xmlErrorPtr err) {
-    xmlParserCtxtPtr ctxt = user_data;
-    cxml_error *error = ctxt->_private;
+    /* libxml2 passes the context's userData, which a schema plug replaces with its own block;
+       the error names the parser context itself. */
+    xmlParserCtxtPtr ctxt = err != NULL && err->ctxt != NULL ? err->ctxt : user_data;
+    parse_state *state = ctxt != NULL ? ctxt->_private : NULL;
+    if (state == NULL || state->ctxt != ctxt) return;
+    cxml_error *error = state->error;
     if (error == NULL || error->code != 0 || err == NULL) return;
     if (err->level == XML_ERR_WARNING) return;
     error->code = err->code != 0 ? err->code : -1;
@@ -38,7 +62,7 @@ static void keep_first_error(void *user_data, xmlErrorPtr err) {
 static void refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id, const xmlChar *system_id) {
     (void)name; (void)external_id; (void)system_id;
     xmlParserCtxtPtr ctxt = ctx;
-    cxml_error *error = ctxt->_private;
+    cxml_error *error = ctxt->_private != NULL ? ((parse_state *)ctxt->_private)->error : NULL;
     if (error != NULL && error->code == 0) {
         error->code = XML_ERR_USER_STOP;
         error->line = ctxt->input != NULL ? ctxt->input->line : 0;
@@ -48,19 +72,107 @@ static void refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_i
     xmlStopParser(ctxt);
 }
 
-cxml_document *cxml_parse(const char *bytes, size_t length, const char *url, cxml_error *error) {
-    memset(error, 0, sizeof *error);
-    if (length > (size_t)0x7fffffff) {
-        error->code = -1;
-        copy_message(error, "file too large for the XML parser");
-        return NULL;
+static long element_line(xmlNodePtr node);
+static void forward_error(cxml_error_sink sink, void *context, xmlErrorPtr err, long line);
+
+/* ---- streaming: records handed out as their end tag is read ---------------------------------- */
+
+/* The SAX handlers of the tree builder, wrapped: the records are cut out of the tree as they end,
+   and the validator (plugged on top of these, so it runs after them for each event) is told which
+   element an error concerns. */
+static void flush_pending(parse_state *state) {
+    for (size_t i = 0; i < state->pending_count; i++) {
+        struct pending_error *error = &state->pending[i];
+        long line = error->node != NULL ? element_line(error->node) : error->line;
+        if (line <= 0) line = error->line;
+        state->invalid(state->invalid_context, line, error->column, error->message);
     }
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (ctxt == NULL) { error->code = -1; copy_message(error, "out of memory"); return NULL; }
-    ctxt->_private = error;
-    ctxt->sax->serror = keep_first_error;
-    ctxt->sax->internalSubset = refuse_dtd;
-    ctxt->sax->externalSubset = refuse_dtd;
+    state->pending_count = 0;
+}
+
+static void stream_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI,
+                                 int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+                                 const xmlChar **attributes) {
+    xmlParserCtxtPtr ctxt = ctx;
+    parse_state *state = ctxt->_private;
+    state->ending = NULL;
+    state->ending_line = 0;
+    xmlSAX2StartElementNs(ctx, localname, prefix, URI, nb_namespaces, namespaces, nb_attributes, nb_defaulted, attributes);
+    flush_pending(state);
+}
+
+static void stream_characters(void *ctx, const xmlChar *text, int length) {
+    xmlParserCtxtPtr ctxt = ctx;
+    parse_state *state = ctxt->_private;
+    state->ending = NULL;
+    state->ending_line = 0;
+    xmlSAX2Characters(ctx, text, length);
+    flush_pending(state);
+}
+
+static void stream_end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI) {
+    xmlParserCtxtPtr ctxt = ctx;
+    parse_state *state = ctxt->_private;
+    flush_pending(state);
+    xmlNodePtr closing = ctxt->node;
+    xmlSAX2EndElementNs(ctx, localname, prefix, URI);
+    /* The validator's checks at this end tag (missing children, simple content, identity
+       constraints) concern `closing`: the tree validator gives the line where it starts. */
+    state->ending = closing;
+    state->ending_line = 0;
+    if (closing == NULL || closing->type != XML_ELEMENT_NODE || ctxt->nodeNr != state->record_depth
+        || !ctxt->wellFormed || ctxt->disableSAX || state->records == NULL) return;
+    /* A record: its line now, while it exists. */
+    state->ending_line = element_line(closing);
+    if (state->ending_line <= 0) state->ending_line = -1;
+    if (state->records(state->records_context, (const cxml_node *)closing)) return;
+    state->ending = NULL;
+    /* Free the record and the text before it (indentation): the parent's last child is then never a
+       text node the parser would append to (its nodelen/nodemem bookkeeping belongs to another node). */
+    xmlNodePtr previous = closing->prev;
+    while (previous != NULL && previous->type == XML_TEXT_NODE) {
+        xmlNodePtr before = previous->prev;
+        xmlUnlinkNode(previous);
+        xmlFreeNode(previous);
+        previous = before;
+    }
+    xmlUnlinkNode(closing);
+    xmlFreeNode(closing);
+}
+
+/* Validation errors met while streaming: the SAX validator knows no node, so the line is the one
+   of the element the event concerns (its start, as the tree validator gives). */
+static void forward_stream_validation_error(void *user_data, xmlErrorPtr err) {
+    parse_state *state = user_data;
+    if (err == NULL || err->level == XML_ERR_WARNING || state->invalid == NULL) return;
+    if (state->pending_count == state->pending_capacity) {
+        size_t capacity = state->pending_capacity == 0 ? 16 : state->pending_capacity * 2;
+        struct pending_error *grown = realloc(state->pending, capacity * sizeof *grown);
+        if (grown == NULL) return;
+        state->pending = grown;
+        state->pending_capacity = capacity;
+    }
+    struct pending_error *error = &state->pending[state->pending_count++];
+    error->node = NULL;
+    error->line = err->line;
+    error->column = err->int2;
+    if (state->ending_line != 0) {
+        if (state->ending_line > 0) error->line = state->ending_line;
+    } else if (state->ending != NULL) {
+        error->node = state->ending;
+    } else if (state->ctxt->node != NULL && state->ctxt->node->type == XML_ELEMENT_NODE) {
+        error->node = state->ctxt->node;
+    }
+    memset(error->message, 0, sizeof error->message);
+    if (err->message != NULL) {
+        strncpy(error->message, err->message, sizeof error->message - 1);
+        size_t n = strlen(error->message);
+        while (n > 0 && (error->message[n - 1] == '\n' || error->message[n - 1] == ' ')) error->message[--n] = 0;
+    }
+}
+
+/* Parses `bytes` with the context's handlers; the common part of cxml_parse and cxml_parse_records. */
+static xmlDocPtr parse_with(xmlParserCtxtPtr ctxt, const char *bytes, size_t length, const char *url, cxml_error *error) {
     /* Never XML_PARSE_NOENT (entity substitution), XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
     int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES
                 | XML_PARSE_NOCDATA;
@@ -80,20 +192,104 @@ cxml_document *cxml_parse(const char *bytes, size_t length, const char *url, cxm
             }
         }
         if (doc != NULL) xmlFreeDoc(doc);
-        xmlFreeParserCtxt(ctxt);
         return NULL;
     }
-    xmlFreeParserCtxt(ctxt);
     if (doc->intSubset != NULL || doc->extSubset != NULL) {  /* belt and braces */
         xmlFreeDoc(doc);
         error->code = -1;
         copy_message(error, "a document type declaration (DTD, entities) is not allowed in this file");
         return NULL;
     }
+    return doc;
+}
+
+static cxml_document *wrap_document(xmlDocPtr doc, cxml_error *error) {
+    if (doc == NULL) return NULL;
     cxml_document *result = malloc(sizeof *result);
     if (result == NULL) { xmlFreeDoc(doc); error->code = -1; copy_message(error, "out of memory"); return NULL; }
     result->doc = doc;
     return result;
+}
+
+static xmlParserCtxtPtr new_context(parse_state *state, size_t length, cxml_error *error) {
+    memset(error, 0, sizeof *error);
+    if (length > (size_t)0x7fffffff) {
+        error->code = -1;
+        copy_message(error, "file too large for the XML parser");
+        return NULL;
+    }
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL) { error->code = -1; copy_message(error, "out of memory"); return NULL; }
+    state->error = error;
+    state->ctxt = ctxt;
+    ctxt->_private = state;
+    ctxt->sax->serror = keep_first_error;
+    ctxt->sax->internalSubset = refuse_dtd;
+    ctxt->sax->externalSubset = refuse_dtd;
+    return ctxt;
+}
+
+static void free_context(xmlParserCtxtPtr ctxt) {
+    ctxt->_private = NULL;
+    xmlFreeParserCtxt(ctxt);
+}
+
+cxml_document *cxml_parse(const char *bytes, size_t length, const char *url, cxml_error *error) {
+    parse_state state = { 0 };
+    xmlParserCtxtPtr ctxt = new_context(&state, length, error);
+    if (ctxt == NULL) return NULL;
+    xmlDocPtr doc = parse_with(ctxt, bytes, length, url, error);
+    free_context(ctxt);
+    return wrap_document(doc, error);
+}
+
+cxml_document *cxml_parse_records(const char *bytes, size_t length, const char *url, int record_depth,
+                                  cxml_record_sink records, void *records_context,
+                                  const cxml_schema *schema, cxml_error_sink invalid, void *invalid_context,
+                                  int *validation_status, cxml_error *error) {
+    if (validation_status != NULL) *validation_status = 0;
+    parse_state state = { 0 };
+    xmlParserCtxtPtr ctxt = new_context(&state, length, error);
+    if (ctxt == NULL) return NULL;
+    state.record_depth = record_depth;
+    state.records = records;
+    state.records_context = records_context;
+    state.invalid = invalid;
+    state.invalid_context = invalid_context;
+    ctxt->sax->startElementNs = stream_start_element;
+    ctxt->sax->endElementNs = stream_end_element;
+    ctxt->sax->characters = stream_characters;
+    ctxt->sax->ignorableWhitespace = stream_characters;
+    xmlSchemaValidCtxtPtr vctxt = NULL;
+    xmlSchemaSAXPlugPtr plug = NULL;
+    if (schema != NULL) {
+        vctxt = xmlSchemaNewValidCtxt(schema->schema);
+        if (vctxt != NULL) {
+            xmlSchemaSetValidStructuredErrors(vctxt, forward_stream_validation_error, &state);
+            plug = xmlSchemaSAXPlug(vctxt, &ctxt->sax, &ctxt->userData);
+        }
+        if (plug == NULL) {
+            if (vctxt != NULL) xmlSchemaFreeValidCtxt(vctxt);
+            free_context(ctxt);
+            error->code = -1;
+            copy_message(error, "the schema check could not start (internal error)");
+            if (validation_status != NULL) *validation_status = -1;
+            return NULL;
+        }
+        /* The plug's handler block does not carry the structured error handler: parse errors must
+           still reach keep_first_error (the first error, not libxml2's last). */
+        ctxt->sax->serror = keep_first_error;
+    }
+    xmlDocPtr doc = parse_with(ctxt, bytes, length, url, error);
+    if (plug != NULL) {
+        xmlSchemaSAXUnplug(plug);
+        if (validation_status != NULL) *validation_status = xmlSchemaIsValid(vctxt) ? 0 : 1;
+        xmlSchemaFreeValidCtxt(vctxt);
+    }
+    if (doc != NULL) flush_pending(&state);  /* (after a parse error they do not count) */
+    free(state.pending);
+    free_context(ctxt);
+    return wrap_document(doc, error);
 }
 
 void cxml_free(cxml_document *document) {
@@ -119,6 +315,18 @@ const cxml_node *cxml_first_child(const cxml_node *node) {
 
 const cxml_node *cxml_next_sibling(const cxml_node *node) {
     return element_from(((xmlNodePtr)node)->next);
+}
+
+const cxml_node *cxml_previous_sibling(const cxml_node *node) {
+    for (xmlNodePtr previous = ((xmlNodePtr)node)->prev; previous != NULL; previous = previous->prev) {
+        if (previous->type == XML_ELEMENT_NODE) return (const cxml_node *)previous;
+    }
+    return NULL;
+}
+
+const cxml_node *cxml_parent(const cxml_node *node) {
+    xmlNodePtr parent = ((xmlNodePtr)node)->parent;
+    return parent != NULL && parent->type == XML_ELEMENT_NODE ? (const cxml_node *)parent : NULL;
 }
 
 const char *cxml_name(const cxml_node *node) {
@@ -239,15 +447,19 @@ void cxml_schema_free(cxml_schema *schema) {
 
 typedef struct sink_context { cxml_error_sink sink; void *context; } sink_context;
 
-static void forward_validation_error(void *user_data, xmlErrorPtr err) {
-    sink_context *target = user_data;
-    if (err == NULL || err->level == XML_ERR_WARNING) return;
+static void forward_error(cxml_error_sink sink, void *context, xmlErrorPtr err, long line) {
     char message[1024] = {0};
     if (err->message != NULL) {
         strncpy(message, err->message, sizeof message - 1);
         size_t n = strlen(message);
         while (n > 0 && (message[n - 1] == '\n' || message[n - 1] == ' ')) message[--n] = 0;
     }
+    sink(context, line, err->int2, message);
+}
+
+static void forward_validation_error(void *user_data, xmlErrorPtr err) {
+    sink_context *target = user_data;
+    if (err == NULL || err->level == XML_ERR_WARNING) return;
     long line = err->line;
     xmlNodePtr node = err->node;
     if (node != NULL && node->type == XML_ATTRIBUTE_NODE) node = node->parent;
@@ -255,7 +467,7 @@ static void forward_validation_error(void *user_data, xmlErrorPtr err) {
         long nodeLine = element_line(node);
         if (nodeLine > 0) line = nodeLine;
     }
-    target->sink(target->context, line, err->int2, message);
+    forward_error(target->sink, target->context, err, line);
 }
 
 int cxml_schema_validate(const cxml_schema *schema, const cxml_document *document,

@@ -86,14 +86,14 @@ struct ImportCommand: AsyncParsableCommand {
         let inputs = ImportInputs(
             eleves: elevesFile, evaluations: evaluationsFile, etablissement: etablissementFile, nomenclature: nomenclatureFile,
             matieres: matieresFile)
-        let result: ImportResult
+        let prepared: PreparedImport
         let clock = ContinuousClock()
         let started = clock.now
         defer {
             if ProcessInfo.processInfo.environment["LIVRET_TIMING"] != nil { printError("livret: import took \(clock.now - started)") }
         }
         do {
-            result = try Importer.run(inputs)
+            prepared = try Importer.prepare(inputs)
             if ProcessInfo.processInfo.environment["LIVRET_TIMING"] != nil { printError("livret: documents built after \(clock.now - started)") }
         } catch {
             if !quiet { error.warnings.forEach { printError($0.description) } }
@@ -101,17 +101,20 @@ struct ImportCommand: AsyncParsableCommand {
             printError("livret: import refused: \(error.errors.count) error(s); nothing written")
             throw ExitCode(LivretExit.refused)
         }
-        if !quiet { result.report.warnings.forEach { printError($0.description) } }
-        var files = result.documents.map { (name: $0.fileName, data: $0.data) }
-        files.append((name: "import-report.json", data: result.report.encoded()))
+        if !quiet { prepared.report.warnings.forEach { printError($0.description) } }
         do {
-            try DatasetDirectory.write(files, to: directory, force: force)
+            // Each document is encoded and written into the staging folder in turn (a large lycée's
+            // JSON is never all in memory); the dataset is replaced only once every file is written.
+            try DatasetDirectory.write(to: directory, force: force) { add in
+                try prepared.encode { try add($0.fileName, $0.data) }
+                try add("import-report.json", prepared.report.encoded())
+            }
         } catch let refusal as DatasetDirectory.NotADataset {
             printError("livret: --into \(refusal)")
             throw ExitCode(LivretExit.refused)
         } catch let error as IOError {
             throw ioExit(error)
         }
-        print("\(result.documents.count) livret documents written to \(directory.path) (\(result.report.warnings.count) warnings, report: \(directory.appendingPathComponent("import-report.json").path))")
+        print("\(prepared.count) livret documents written to \(directory.path) (\(prepared.report.warnings.count) warnings, report: \(directory.appendingPathComponent("import-report.json").path))")
     }
 }

@@ -87,6 +87,19 @@ public enum DatasetDirectory {
     /// Writes `files` as the dataset at `directory` (or at the folder the link `directory` points
     /// to), replacing what was there all at once. Throws `NotADataset` (nothing touched) or `IOError`.
     public static func write(_ files: [(name: String, data: Data)], to directory: URL, force: Bool = false) throws {
+        try write(to: directory, force: force) { add in
+            for file in files { try add(file.name, file.data) }
+        }
+    }
+
+    /// Writes the dataset at `directory` file by file: `files` is given `add(name, bytes)`, which
+    /// writes one file into the staging folder at once (so the caller need not hold them all). The
+    /// staging folder replaces `directory` all at once only when `files` returns; if it throws, the
+    /// staging folder is removed, `directory` is untouched, and its error is rethrown. Throws
+    /// `NotADataset` (nothing touched) or `IOError` as `write(_:to:force:)` does.
+    public static func write(
+        to directory: URL, force: Bool = false, files: (_ add: (_ name: String, _ data: Data) throws -> Void) throws -> Void
+    ) throws {
         if let refusal = replacementRefusal(directory, force: force) { throw refusal }
         let target = try self.target(of: directory)
         let fileManager = FileManager.default
@@ -98,17 +111,25 @@ public enum DatasetDirectory {
         let staging = parent.appendingPathComponent(".\(name).importing-\(pid)")
         try? fileManager.removeItem(at: staging)
         guard mkdir(staging.path, 0o755) == 0 else { throw IOError.current(.mkdir, path: directory.path) }
-        do throws(IOError) {
-            for file in files {
-                try AtomicFile.writeNew(file.data, toPath: staging.appendingPathComponent(file.name).path, sync: false)
+        do {
+            try files { fileName, data in
+                do throws(IOError) {
+                    try AtomicFile.writeNew(data, toPath: staging.appendingPathComponent(fileName).path, sync: false)
+                } catch {
+                    throw IOError(error.operation, path: directory.path, errno: error.errno, reason: error.reason)
+                }
             }
             // One flush for every file (one fsync per file costs a journal commit each: seconds
             // for a large lycée), then the directory itself.
             sync()
-            try AtomicFile.syncFolder(staging.path)
+            do throws(IOError) {
+                try AtomicFile.syncFolder(staging.path)
+            } catch {
+                throw IOError(error.operation, path: directory.path, errno: error.errno, reason: error.reason)
+            }
         } catch {
             try? fileManager.removeItem(at: staging)
-            throw IOError(error.operation, path: directory.path, errno: error.errno, reason: error.reason)
+            throw error
         }
         let previous = parent.appendingPathComponent(".\(name).previous-\(pid)")
         let old: String?

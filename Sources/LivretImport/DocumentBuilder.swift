@@ -49,7 +49,7 @@ struct DocumentBuilder {
         return source?.column(line: line, element: element?.isEmpty == false ? element : nil)
     }
 
-    mutating func build(inputs: ImportInputs) throws(ImportFailure) -> ImportResult {
+    mutating func build(inputs: ImportInputs) throws(ImportFailure) -> PreparedImport {
         let siecleFile = siecle.fileName
         let lslFile = lsl.fileName
         errors += siecle.errors + lsl.errors
@@ -204,36 +204,18 @@ struct DocumentBuilder {
         if !errors.isEmpty { throw ImportFailure(errors: errors, warnings: warnings) }
 
         documents.sort { $0.eleve.ine < $1.eleve.ine }
-        let files = Self.encode(documents)
         let report = ImportReport(
             status: "ok",
             inputs: ["eleves": inputs.eleves.name, "evaluations": inputs.evaluations.name, "etablissement": inputs.etablissement.name,
                      "nomenclature": inputs.nomenclature.name, "matieres": inputs.matieres?.name ?? ""],
-            etablissement: profile.uai, anneeScolaire: currentYear, counts: counts, documents: files.map(\.fileName),
+            etablissement: profile.uai, anneeScolaire: currentYear, counts: counts, documents: documents.map(Self.fileName),
             warnings: warnings, errors: [])
-        return ImportResult(documents: files, report: report)
+        return PreparedImport(documents: documents, report: report)
     }
 
-    /// Canonical JSON of every document, on every core (the encoder is the slow part).
-    private static func encode(_ documents: [LivretDocument]) -> [LivretDocumentFile] {
-        final class Slots: @unchecked Sendable {
-            // Each index is written by exactly one iteration of concurrentPerform, and read only
-            // after it returns: no two threads touch the same element.
-            var files: [LivretDocumentFile?]
-            init(count: Int) { files = Array(repeating: nil, count: count) }
-        }
-        let slots = Slots(count: documents.count)
-        let chunk = 16
-        let chunks = (documents.count + chunk - 1) / chunk
-        slots.files.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let buffer = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                for index in c * chunk..<min(documents.count, (c + 1) * chunk) {
-                    buffer[index] = LivretDocumentFile(fileName: "\(documents[index].eleve.ine).json", data: documents[index].encoded())
-                }
-            }
-        }
-        return slots.files.map { $0! }
+    /// `<INE>.json`.
+    static func fileName(_ document: LivretDocument) -> String {
+        "\(document.eleve.ine).json"
     }
 
     /// Tronc commun and LV1 are taught to the division.

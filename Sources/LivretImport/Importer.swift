@@ -6,7 +6,17 @@ import LivretModel
 ///
 /// Hard errors refuse the whole import (`ImportFailure`, every error listed); warnings go to the report.
 public enum Importer {
+    /// Every document, encoded, and the report (the whole dataset in memory; `prepare` and
+    /// `PreparedImport.encode` write a large lycée without holding all of it).
     public static func run(_ inputs: ImportInputs) throws(ImportFailure) -> ImportResult {
+        let prepared = try prepare(inputs)
+        var files: [LivretDocumentFile] = []
+        prepared.encode { files.append($0) }
+        return ImportResult(documents: files, report: prepared.report)
+    }
+
+    /// Reads and checks everything and builds every document; nothing is encoded yet.
+    public static func prepare(_ inputs: ImportInputs) throws(ImportFailure) -> PreparedImport {
         // Read the four files; a file that cannot be read stops here with its own errors.
         var errors: [ImportIssue] = []
         func attempt<T>(_ body: () throws(ImportFailure) -> T) -> T? {

@@ -6,102 +6,118 @@ import LivretModel
 public enum LSLReader {
     public static let namespace = "urn:ac-grenoble.fr:lsl:import"
 
+    /// Reads the file as a stream, validating it as it goes (libxml2's SAX validator): each `<eleve>`
+    /// is read into values as soon as its end tag is parsed and its tree freed, so memory holds one
+    /// pupil's tree at a time, not the file's. Errors are those of a whole-tree read: the first parse
+    /// error alone, else every validation error, else the reader's own checks.
     public static func read(_ data: Data, fileName: String) throws(ImportFailure) -> LSLFile {
-        let file: XMLFile
-        do { file = try XMLFile(data: data, fileName: fileName) } catch { throw ImportFailure(errors: [error]) }
         let schema: XMLSchema
         do { schema = try XMLSchema(text: LSLImportSchema.text, name: "lsl-import.xsd") } catch { throw ImportFailure(errors: [error]) }
-        let invalid = file.validate(against: schema)
+        let source = SourceText(data: data)
+        var errors: [ImportIssue] = []
+        var eleves: [LSLFile.Eleve] = []
+        var invalid: [ImportIssue] = []
+        let file: XMLFile
+        do {
+            // <lsl><donnees><eleve>: depth 2. The other elements at that depth (<entete>'s) are kept.
+            file = try XMLFile(streaming: data, fileName: fileName, recordDepth: 2, schema: schema, invalid: &invalid) { record in
+                guard record.name == "eleve" else { return true }
+                let ancestors = record.ancestors
+                guard ancestors.count == 2, ancestors[1].name == "donnees", ancestors[1].isFirst else { return true }
+                eleves.append(eleve(record.tree(), fileName: fileName, source: source, errors: &errors))
+                return false
+            }
+        } catch { throw ImportFailure(errors: [error]) }
         if !invalid.isEmpty { throw ImportFailure(errors: invalid) }
         guard let root = file.root() else { throw ImportFailure(errors: [ImportIssue(.error, file: fileName, message: "empty document")]) }
-
-        var errors: [ImportIssue] = []
-        func issue(_ node: XMLTreeNode, _ field: String, _ message: String, eleve: String?) {
-            errors.append(ImportIssue(.error, file: fileName, line: node.line, column: file.source.column(line: node.line, element: node.name),
-                                      field: field, eleve: eleve, message: message))
-        }
         let entete = root.child("entete")
         var result = LSLFile(fileName: fileName, etablissement: entete?.value("etablissement"),
-                             etablissementLine: entete?.child("etablissement")?.line ?? 1, eleves: [])
-        for node in root.child("donnees")?.children("eleve") ?? [] {
-            let id = node.attribute("id") ?? ""
-            let who = "ELEVE_ID \(id)"
-            var eleve = LSLFile.Eleve(id: id, line: node.line, engagements: nil, avisExamen: nil, scolarites: [])
-            if let engagements = node.child("engagements") {
-                eleve.engagements = Engagements(
-                    codes: engagements.children("engagement").compactMap { CodeEngagement(rawValue: $0.attribute("code") ?? "") },
-                    autre: engagements.child("engagement-autre")?.text)
-            }
-            eleve.avisExamen = node.child("avisExamen").flatMap { CodeAvisExamen(rawValue: $0.attribute("code") ?? "") }
-            for scolariteNode in node.child("scolarites")?.children("scolarite") ?? [] {
-                var scolarite = LSLFile.Scolarite(
-                    annee: Int(scolariteNode.attribute("annee-scolaire") ?? "") ?? 0,
-                    codePeriode: CodePeriode(rawValue: scolariteNode.attribute("code-periode") ?? "") ?? .trimestres,
-                    line: scolariteNode.line, evaluations: [])
-                scolarite.avisEngagement = scolariteNode.child("avisEngagement").map(avis)
-                scolarite.avisInvestissement = scolariteNode.child("avisInvestissement").map(avis)
-                scolarite.avisChefEtab = scolariteNode.child("avisChefEtab").map(avis)
-                for evaluationNode in scolariteNode.children("evaluation") {
-                    let code = evaluationNode.attribute("code-matiere") ?? ""
-                    var evaluation = LSLFile.Evaluation(
-                        codeMatiere: code, modalite: ModaliteElection(rawValue: evaluationNode.attribute("modalite-election") ?? "") ?? .tronCommun,
-                        date: evaluationNode.attribute("date"), line: evaluationNode.line, structure: nil,
-                        annuelle: evaluationNode.child("annuelle")?.text, periodes: [], competences: [], enseignants: [])
-                    if let structure = evaluationNode.child("structure") {
-                        var block = LSLFile.Structure()
-                        block.effectif = structure.attribute("effectif").flatMap { Int($0.trimmingSpaces) }
-                        let shares: [(String, WritableKeyPath<LSLFile.Structure, Decimal2?>)] = [
-                            ("repar-moins-huit", \.moinsDeHuit), ("repar-huit-douze", \.huitADouze), ("repar-plus-douze", \.douzeEtPlus)]
-                        if let text = structure.attribute("moyenne"), let value = Decimal2(parsing: text.trimmingSpaces) {
-                            if !(0...2000).contains(value.hundredths) {
-                                issue(structure, "structure@moyenne", "group average outside 0–20 (matière \(code))", eleve: who)
-                            }
-                            block.moyenne = value
-                        }
-                        var total = 0
-                        var count = 0
-                        for (name, path) in shares {
-                            guard let text = structure.attribute(name), let value = Decimal2(parsing: text.trimmingSpaces) else { continue }
-                            if !(0...10_000).contains(value.hundredths) {
-                                issue(structure, "structure@\(name)", "percentage outside 0–100 (matière \(code))", eleve: who)
-                            }
-                            block[keyPath: path] = value
-                            total += value.hundredths
-                            count += 1
-                        }
-                        if count > 0 && abs(total - 10_000) > 1 {
-                            issue(structure, "structure@repar-*", "the sum of the percentages is not 100 ± 0.01 (matière \(code))", eleve: who)
-                        }
-                        evaluation.structure = block
-                    }
-                    for periode in evaluationNode.child("periodiques")?.children("periode") ?? [] {
-                        let numero = Int(periode.attribute("numero")?.trimmingSpaces ?? "") ?? 0
-                        guard let value = Decimal2(parsing: periode.attribute("moyenne")?.trimmingSpaces ?? "") else { continue }
-                        if value.hundredths == -100 {
-                            evaluation.periodes.append((numero, nil))
-                        } else {
-                            if !(0...2000).contains(value.hundredths) {
-                                issue(periode, "periode@moyenne", "mark outside 0–20 (-1 = non noté; matière \(code), période \(numero))", eleve: who)
-                            }
-                            evaluation.periodes.append((numero, value))
-                        }
-                    }
-                    for competence in evaluationNode.child("competences")?.children("competence") ?? [] {
-                        evaluation.competences.append((competence.attribute("code") ?? "", competence.text?.trimmingSpaces ?? ""))
-                    }
-                    for enseignant in evaluationNode.child("enseignants")?.children("enseignant") ?? [] {
-                        let prenom = enseignant.attribute("prenom")
-                        evaluation.enseignants.append(Personne(nom: enseignant.attribute("nom") ?? "", prenom: prenom?.isEmpty == true ? nil : prenom))
-                    }
-                    scolarite.evaluations.append(evaluation)
-                }
-                eleve.scolarites.append(scolarite)
-            }
-            result.eleves.append(eleve)
-        }
+                             etablissementLine: entete?.child("etablissement")?.line ?? 1, eleves: eleves)
         result.errors = errors
         result.source = file.source
         return result
+    }
+
+    /// One `<eleve>`; the reader's checks append to `errors`.
+    private static func eleve(_ node: XMLTreeNode, fileName: String, source: SourceText, errors: inout [ImportIssue]) -> LSLFile.Eleve {
+        func issue(_ node: XMLTreeNode, _ field: String, _ message: String, eleve: String?) {
+            errors.append(ImportIssue(.error, file: fileName, line: node.line, column: source.column(line: node.line, element: node.name),
+                                      field: field, eleve: eleve, message: message))
+        }
+        let id = node.attribute("id") ?? ""
+        let who = "ELEVE_ID \(id)"
+        var eleve = LSLFile.Eleve(id: id, line: node.line, engagements: nil, avisExamen: nil, scolarites: [])
+        if let engagements = node.child("engagements") {
+            eleve.engagements = Engagements(
+                codes: engagements.children("engagement").compactMap { CodeEngagement(rawValue: $0.attribute("code") ?? "") },
+                autre: engagements.child("engagement-autre")?.text)
+        }
+        eleve.avisExamen = node.child("avisExamen").flatMap { CodeAvisExamen(rawValue: $0.attribute("code") ?? "") }
+        for scolariteNode in node.child("scolarites")?.children("scolarite") ?? [] {
+            var scolarite = LSLFile.Scolarite(
+                annee: Int(scolariteNode.attribute("annee-scolaire") ?? "") ?? 0,
+                codePeriode: CodePeriode(rawValue: scolariteNode.attribute("code-periode") ?? "") ?? .trimestres,
+                line: scolariteNode.line, evaluations: [])
+            scolarite.avisEngagement = scolariteNode.child("avisEngagement").map(avis)
+            scolarite.avisInvestissement = scolariteNode.child("avisInvestissement").map(avis)
+            scolarite.avisChefEtab = scolariteNode.child("avisChefEtab").map(avis)
+            for evaluationNode in scolariteNode.children("evaluation") {
+                let code = evaluationNode.attribute("code-matiere") ?? ""
+                var evaluation = LSLFile.Evaluation(
+                    codeMatiere: code, modalite: ModaliteElection(rawValue: evaluationNode.attribute("modalite-election") ?? "") ?? .tronCommun,
+                    date: evaluationNode.attribute("date"), line: evaluationNode.line, structure: nil,
+                    annuelle: evaluationNode.child("annuelle")?.text, periodes: [], competences: [], enseignants: [])
+                if let structure = evaluationNode.child("structure") {
+                    var block = LSLFile.Structure()
+                    block.effectif = structure.attribute("effectif").flatMap { Int($0.trimmingSpaces) }
+                    let shares: [(String, WritableKeyPath<LSLFile.Structure, Decimal2?>)] = [
+                        ("repar-moins-huit", \.moinsDeHuit), ("repar-huit-douze", \.huitADouze), ("repar-plus-douze", \.douzeEtPlus)]
+                    if let text = structure.attribute("moyenne"), let value = Decimal2(parsing: text.trimmingSpaces) {
+                        if !(0...2000).contains(value.hundredths) {
+                            issue(structure, "structure@moyenne", "group average outside 0–20 (matière \(code))", eleve: who)
+                        }
+                        block.moyenne = value
+                    }
+                    var total = 0
+                    var count = 0
+                    for (name, path) in shares {
+                        guard let text = structure.attribute(name), let value = Decimal2(parsing: text.trimmingSpaces) else { continue }
+                        if !(0...10_000).contains(value.hundredths) {
+                            issue(structure, "structure@\(name)", "percentage outside 0–100 (matière \(code))", eleve: who)
+                        }
+                        block[keyPath: path] = value
+                        total += value.hundredths
+                        count += 1
+                    }
+                    if count > 0 && abs(total - 10_000) > 1 {
+                        issue(structure, "structure@repar-*", "the sum of the percentages is not 100 ± 0.01 (matière \(code))", eleve: who)
+                    }
+                    evaluation.structure = block
+                }
+                for periode in evaluationNode.child("periodiques")?.children("periode") ?? [] {
+                    let numero = Int(periode.attribute("numero")?.trimmingSpaces ?? "") ?? 0
+                    guard let value = Decimal2(parsing: periode.attribute("moyenne")?.trimmingSpaces ?? "") else { continue }
+                    if value.hundredths == -100 {
+                        evaluation.periodes.append((numero, nil))
+                    } else {
+                        if !(0...2000).contains(value.hundredths) {
+                            issue(periode, "periode@moyenne", "mark outside 0–20 (-1 = non noté; matière \(code), période \(numero))", eleve: who)
+                        }
+                        evaluation.periodes.append((numero, value))
+                    }
+                }
+                for competence in evaluationNode.child("competences")?.children("competence") ?? [] {
+                    evaluation.competences.append((competence.attribute("code") ?? "", competence.text?.trimmingSpaces ?? ""))
+                }
+                for enseignant in evaluationNode.child("enseignants")?.children("enseignant") ?? [] {
+                    let prenom = enseignant.attribute("prenom")
+                    evaluation.enseignants.append(Personne(nom: enseignant.attribute("nom") ?? "", prenom: prenom?.isEmpty == true ? nil : prenom))
+                }
+                scolarite.evaluations.append(evaluation)
+            }
+            eleve.scolarites.append(scolarite)
+        }
+        return eleve
     }
 
     private static func avis(_ node: XMLTreeNode) -> Avis {

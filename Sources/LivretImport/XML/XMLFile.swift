@@ -14,31 +14,113 @@ final class XMLFile {
     init(data: Data, fileName: String) throws(ImportIssue) {
         self.fileName = fileName
         self.source = SourceText(data: data)
+        try XMLFile.precheck(data, fileName: fileName)
         var error = cxml_error()
-        var parsed: OpaquePointer?
-        if data.isEmpty {
-            error.code = -1
-            error.line = 1
-            error.column = 1
-            withUnsafeMutableBytes(of: &error.message) { buffer in
-                for (index, byte) in "the file is empty".utf8.enumerated() { buffer[index] = byte }
+        let parsed = data.withUnsafeBytes { buffer in
+            cxml_parse(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), buffer.count, fileName, &error)
+        }
+        guard let parsed else { throw XMLFile.issue(error, fileName: fileName) }
+        self.document = parsed
+    }
+
+    /// One element handed out while streaming (see `init(streaming:…)`): valid only during the call.
+    struct Record {
+        fileprivate let pointer: OpaquePointer
+
+        var name: String { String(cString: cxml_name(pointer)) }
+
+        /// The names of the elements that hold the record, from the root down, each with whether it
+        /// is the first element of that name under its own parent (what `XMLTreeNode.child` finds).
+        var ancestors: [(name: String, isFirst: Bool)] {
+            var result: [(name: String, isFirst: Bool)] = []
+            var current = cxml_parent(pointer)
+            while let node = current {
+                let name = cxml_name(node)!
+                var isFirst = true
+                var previous = cxml_previous_sibling(node)
+                while let sibling = previous {
+                    if strcmp(cxml_name(sibling), name) == 0 { isFirst = false; break }
+                    previous = cxml_previous_sibling(sibling)
+                }
+                result.append((String(cString: name), isFirst))
+                current = cxml_parent(node)
             }
-        } else if let mismatch = XMLFile.singleByteDeclarationOverUTF8(data) {
+            return result.reversed()
+        }
+
+        /// The record and everything under it, as Swift values.
+        func tree() -> XMLTreeNode { XMLFile.node(pointer) }
+    }
+
+    /// Parses `data` as a stream: each element at depth `recordDepth` (the root is at depth 0) goes to
+    /// `record` as soon as its end tag is read, and is freed unless `record` returns true (keep it);
+    /// what is kept stays in this file's tree (`root()`). With a `schema` the file is validated as it
+    /// streams, and every validation error lands in `invalid` (as `validate(against:)` gives them).
+    /// Throws the first parse error; records handed out before it belong to a refused file.
+    init(
+        streaming data: Data, fileName: String, recordDepth: Int, schema: XMLSchema?, invalid: inout [ImportIssue],
+        record: (Record) -> Bool
+    ) throws(ImportIssue) {
+        self.fileName = fileName
+        let source = SourceText(data: data)
+        self.source = source
+        try XMLFile.precheck(data, fileName: fileName)
+        final class Sinks {
+            let record: (Record) -> Bool
+            var found: [(line: Int, column: Int, message: String)] = []
+            init(record: @escaping (Record) -> Bool) { self.record = record }
+        }
+        var error = cxml_error()
+        var status: Int32 = 0
+        let parsed: OpaquePointer? = withoutActuallyEscaping(record) { record in
+            let sinks = Sinks(record: record)
+            let context = Unmanaged.passUnretained(sinks).toOpaque()
+            let onRecord: cxml_record_sink = { context, node in
+                let sinks = Unmanaged<Sinks>.fromOpaque(context!).takeUnretainedValue()
+                return sinks.record(Record(pointer: node!)) ? 1 : 0
+            }
+            let onInvalid: cxml_error_sink = { context, line, column, message in
+                let sinks = Unmanaged<Sinks>.fromOpaque(context!).takeUnretainedValue()
+                sinks.found.append((Int(line), Int(column), message.map { String(cString: $0) } ?? "not valid"))
+            }
+            let document = withExtendedLifetime(sinks) {
+                data.withUnsafeBytes { buffer in
+                    let bytes = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
+                    if let schema {
+                        return schema.withPointer { schemaPointer in
+                            cxml_parse_records(bytes, buffer.count, fileName, Int32(recordDepth), onRecord, context,
+                                               schemaPointer, onInvalid, context, &status, &error)
+                        }
+                    }
+                    return cxml_parse_records(bytes, buffer.count, fileName, Int32(recordDepth), onRecord, context,
+                                              nil, nil, nil, &status, &error)
+                }
+            }
+            invalid = XMLFile.validationIssues(sinks.found, status: status, fileName: fileName, source: source)
+            return document
+        }
+        guard let parsed else { throw XMLFile.issue(error, fileName: fileName) }
+        self.document = parsed
+    }
+
+    /// What is refused before libxml2 sees the bytes: an empty file, a single-byte declaration over UTF-8.
+    private static func precheck(_ data: Data, fileName: String) throws(ImportIssue) {
+        if data.isEmpty {
+            throw ImportIssue(.error, file: fileName, line: 1, column: 1, message: XMLFile.explain("the file is empty"))
+        }
+        if let mismatch = XMLFile.singleByteDeclarationOverUTF8(data) {
             throw ImportIssue(
                 .error, file: fileName, line: mismatch.line, column: mismatch.column,
                 message: "declared \(mismatch.declared) but the bytes are UTF-8")
-        } else {
-            parsed = data.withUnsafeBytes { buffer in
-                cxml_parse(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), buffer.count, fileName, &error)
-            }
         }
-        guard let parsed else {
-            let message = withUnsafeBytes(of: &error.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            throw ImportIssue(
-                .error, file: fileName, line: error.line > 0 ? Int(error.line) : nil,
-                column: error.column > 0 ? Int(error.column) : nil, message: XMLFile.explain(message))
-        }
-        self.document = parsed
+    }
+
+    private static func issue(_ error: cxml_error, fileName: String) -> ImportIssue {
+        var error = error
+        let message = withUnsafeBytes(of: &error.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return ImportIssue(
+            .error, file: fileName, line: error.line > 0 ? Int(error.line) : nil,
+            column: error.column > 0 ? Int(error.column) : nil, message: XMLFile.explain(message))
     }
 
     deinit {
@@ -51,7 +133,7 @@ final class XMLFile {
         return XMLFile.node(root)
     }
 
-    private static func node(_ pointer: OpaquePointer) -> XMLTreeNode {
+    fileprivate static func node(_ pointer: OpaquePointer) -> XMLTreeNode {
         var attributes: [XMLTreeNode.Attribute] = []
         var attribute = cxml_first_attribute(pointer)
         while let current = attribute {
@@ -90,7 +172,13 @@ final class XMLFile {
                 }, Unmanaged.passUnretained(sink).toOpaque())
             }
         }
-        var issues = sink.found.map { found in
+        return XMLFile.validationIssues(sink.found, status: status, fileName: fileName, source: source)
+    }
+
+    private static func validationIssues(
+        _ found: [(line: Int, column: Int, message: String)], status: Int32, fileName: String, source: SourceText
+    ) -> [ImportIssue] {
+        var issues = found.map { found in
             let column = found.column > 0 ? found.column : source.column(line: found.line, element: XMLFile.elementName(in: found.message))
             return ImportIssue(.error, file: fileName, line: found.line > 0 ? found.line : nil, column: column,
                                message: "not valid against the LSL import schema: " + XMLFile.withoutValues(found.message))
