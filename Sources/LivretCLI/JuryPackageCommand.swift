@@ -86,11 +86,9 @@ extension JuryPackageMakeCommand {
         let spec: JuryIndexSheet.Spec
         let fontSet: FontSet
         let fontFiles: [FontStyle: URL]
-        var options = LayoutOptions()
-        options.layouts = layouts
-        options.fonts = fonts
-        let renderer = try options.renderer()
         do {
+            let renderer = try LivretRenderer(
+                resources: try LayoutOptions.resources(layouts: layouts, fonts: fonts), producer: "livret \(LivretCommand.version)")
             spec = try JuryIndexSheet.Spec.load(from: renderer.resources.layouts.appendingPathComponent("jury-index.json"))
             fontSet = renderer.defaultEngine.fonts
             fontFiles = renderer.defaultEngine.fonts.files

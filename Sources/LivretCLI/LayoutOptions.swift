@@ -17,6 +17,12 @@ struct LayoutOptions: ParsableArguments {
 
     /// The layouts and fonts folders: the options, else the environment, else beside the program.
     func resources() throws(LayoutError) -> ResourceLocations {
+        try Self.resources(layouts: layouts, fonts: fonts)
+    }
+
+    /// The layouts and fonts folders for the given option values (nil: the environment, else
+    /// beside the program), for commands that declare their own `--layouts`/`--fonts`.
+    static func resources(layouts: String?, fonts: String?) throws(LayoutError) -> ResourceLocations {
         let locator = ResourceLocator.forThisProgram
         let layoutsDirectory = try locator.directory(
             named: "Layouts", containing: "\(LivretRenderer.defaultLayoutName).json", explicit: layouts, environmentVariable: "LIVRET_LAYOUTS")

@@ -49,8 +49,10 @@ public enum JuryIngest {
                     ine: candidate.ine,
                     files: [ArchiveFile(logicalPath: "\(candidate.annee)/livret.pdf", contentsOf: folder.appendingPathComponent("livret.pdf")),
                             ArchiveFile(logicalPath: "\(candidate.annee)/livret.json", contentsOf: folder.appendingPathComponent("livret.json"))],
-                    message: "Reçu du lycée \(uai) dans le paquet \(packageID) (\(candidate.version) du lycée)\n\n"
-                        + "\(uaiTrailer)\(uai)\n\(sessionTrailer)\(session ?? "?")",
+                    // One line (archive put refuses control characters in a message): the fields
+                    // that `received(in:uai:session:)` filters on follow, separated by "; ".
+                    message: "Reçu du lycée \(uai) dans le paquet \(packageID) (\(candidate.version) du lycée); "
+                        + "\(uaiTrailer)\(uai); \(sessionTrailer)\(session ?? "?")",
                     user: user, metadata: ArchiveMetadata(division: candidate.division.isEmpty ? nil : candidate.division, year: candidate.annee),
                     created: date)
                 results.append((candidate.ine, result))
@@ -73,20 +75,21 @@ public enum JuryIngest {
         return JuryIngestResult(verification: verification, results: results)
     }
 
-    /// The version-message line naming the lycée that sent a livret.
+    /// The version-message field naming the lycée that sent a livret.
     public static let uaiTrailer = "livret-uai: "
-    /// The version-message line naming the session of the package.
+    /// The version-message field naming the session of the package.
     public static let sessionTrailer = "livret-session: "
 
     /// The INEs of the objects of `archive` that some version received from the lycée `uai` and/or
-    /// for `session` (from the version messages' `livret-uai:` and `livret-session:` lines).
+    /// for `session` (from the version messages' `livret-uai:` and `livret-session:` fields).
     public static func received(in archive: Archive, uai: String?, session: String?) throws -> Set<String> {
         var result = Set<String>()
         for summary in try archive.list() {
             guard let ine = summary.ine else { continue }
             let inventory = try archive.inventory(ine: ine)
             for name in inventory.versionNames {
-                let lines = (inventory.versions[name]?.message ?? "").split(separator: "\n").map(String.init)
+                // The archive adds its own metadata lines to a message (`livret-division: …`).
+                let lines = (inventory.versions[name]?.message ?? "").components(separatedBy: "\n").flatMap { $0.components(separatedBy: "; ") }
                 if let uai, !lines.contains(uaiTrailer + uai) { continue }
                 if let session, !lines.contains(sessionTrailer + session) { continue }
                 result.insert(ine)

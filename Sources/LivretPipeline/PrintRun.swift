@@ -351,6 +351,9 @@ public struct PrintRun: Sendable {
         } catch {
             throw .io(error, path: summaryURL.path)
         }
+        // An I/O failure (a full disk…) is not a pupil's fault: the run says so as an I/O error,
+        // once the summary of what was written is beside the files.
+        if let io = results.lazy.compactMap(\.ioError).first { throw .io(io) }
         return summary
     }
 
@@ -411,6 +414,9 @@ public struct PrintRun: Sendable {
         var files: [FileRecord] = []
         var failures: [Failure] = []
         var rows: [EmargementSheet.Row] = []
+        /// The first I/O error met (a full disk, a folder that went away): the run reports it
+        /// as an I/O failure, not as input refused.
+        var ioError: IOError?
 
         init(code: String) {
             record = DivisionRecord(code: code, printed: 0, failed: 0, pages: 0)
@@ -420,6 +426,7 @@ public struct PrintRun: Sendable {
         mutating func close(_ error: PipelineError?) {
             if let error {
                 failures.append(Failure(ine: nil, division: record.code, source: "division \(record.code)", reason: "the class files could not be made: \(error)"))
+                if case .io(let io) = error, ioError == nil { ioError = io }
             }
             record.printed = pupils.count
             record.failed = failures.count
@@ -752,6 +759,7 @@ public struct PrintRun: Sendable {
                 progress(.pupil(pages: pages.count))
             } catch {
                 result.failures.append(Failure(ine: entry.ine, division: code, source: source, reason: error.description))
+                if case .io(let io) = error, result.ioError == nil { result.ioError = io }
                 // A file from an earlier run must not pass for this one's.
                 unlink(url.path)
                 progress(.pupil(pages: 0))

@@ -326,7 +326,7 @@ struct JuryPackageTests {
         for each in fixture.lycees {
             let ls = try TestSupport.livret(["archive", "ls", "--archive", centre.path, "--uai", each.uai, "--session", "2016-06"])
             #expect(ls.status == 0, "\(ls.stderr)")
-            #expect(Set(ls.stdoutText.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }) == Set(each.terminale))
+            #expect(Set(ls.stdoutText.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }) == Set(each.terminale), "ls: \(ls.stdoutText) \(ls.stderr)")
         }
         #expect(try TestSupport.livret(["archive", "ls", "--archive", centre.path, "--session", "2017-06"]).stdoutText.isEmpty)
         let validate = try TestSupport.run(TestSupport.sharedTools.appendingPathComponent("ocfl-validate-root").path,

@@ -55,4 +55,26 @@ struct PrintRunIOTests {
             #expect(FileManager.default.fileExists(atPath: out + "/print-run.json"))
         }
     }
+
+    @Test("A disk that fills during the run: 74 naming the file and 'No space left on device', not input refused",
+          .enabled(if: getuid() == 0, "mounting a small tmpfs needs root"))
+    func fullDisk() throws {
+        // Three pupils of long appreciations in two divisions: a 64 KB file system fills up
+        // partway (a pupil file, the class PDF or the hand-over sheet, whichever comes first).
+        let text = String(repeating: "Un travail sérieux et régulier, des progrès constants. ", count: 40)
+        let pupils = (1...3).map { PrintRunTests.Pupil(nom: "NOM\($0)", prenoms: "Prénom", ine: PrintRunTests.ine($0), division: $0 == 3 ? "1B" : "1A", appreciation: text) }
+        let dataset = try PrintRunTests.dataset(pupils)
+        let work = try TestSupport.temporaryDirectory()
+        let disk = work.appendingPathComponent("small").path
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        try #require(try TestSupport.run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk]).status == 0)
+        defer {
+            _ = umount(disk)
+            try? FileManager.default.removeItem(at: dataset)
+            try? FileManager.default.removeItem(at: work)
+        }
+        let result = try TestSupport.livret(["print-run", dataset.path, "--out", disk + "/out", "--all", "--date", "2016-06-24"])
+        #expect(result.status == 74, "\(result.stderr)")
+        #expect(result.stderr.contains("No space left on device") && result.stderr.contains(disk + "/out"), "\(result.stderr)")
+    }
 }
