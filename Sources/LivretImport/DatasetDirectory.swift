@@ -146,11 +146,8 @@ public enum DatasetDirectory {
     /// unlink after the other waits for the disk each time (seconds for a lycée), many at once do not.
     static func removeInParallel(_ directory: URL) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        let lanes = 16
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            for index in stride(from: lane, to: names.count, by: lanes) {
-                _ = unlink(directory.appendingPathComponent(names[index]).path)
-            }
+        Parallel.forEach(names, width: 16) { name in
+            _ = unlink(directory.appendingPathComponent(name).path)
         }
         try? FileManager.default.removeItem(at: directory)
     }
