@@ -5,10 +5,12 @@ import LivretModel
 /// storage hierarchy (no stray files, no empty directories, no links, terminal object roots,
 /// paths matching the declared layout) and every object in it, objects in parallel.
 public struct OCFLRootValidator: Sendable {
+    /// Whether every content file is read and its digest compared (off: structure only).
     public var checkDigests: Bool
     /// Wraps the validation of each object (relative path), e.g. to hold a shared lock on it.
     public var objectWrapper: @Sendable (String, () -> ObjectValidationReport) -> ObjectValidationReport
 
+    /// A root validator; `objectWrapper` runs around each object's validation (default: nothing).
     public init(
         checkDigests: Bool = true,
         objectWrapper: @escaping @Sendable (String, () -> ObjectValidationReport) -> ObjectValidationReport = { $1() }
@@ -17,6 +19,7 @@ public struct OCFLRootValidator: Sendable {
         self.objectWrapper = objectWrapper
     }
 
+    /// Validates the storage root at `root` and every object in it: every finding, with its OCFL code; never throws.
     public func validate(rootAt root: String) -> RootValidationReport {
         var report = RootValidationReport(path: root)
         func issue(_ code: String, _ location: String, _ message: String) {
