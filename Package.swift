@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "LivretJury",
             dependencies: [
-                "LivretModel", "LivretArchive", "LivretSign",
+                "LivretModel", "LivretLayout", "LivretPDF", "LivretArchive", "LivretPipeline", "LivretSign",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),

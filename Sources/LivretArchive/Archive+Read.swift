@@ -4,13 +4,19 @@ import Foundation
 extension Archive {
     /// One version of an object as `log` shows it.
     public struct VersionInfo: Sendable {
+        /// The version's name, `v1`, `v2`…
         public var name: String
+        /// When it was made (RFC 3339).
         public var created: String
+        /// Who made it, when recorded.
         public var user: OCFLUser?
+        /// Why it was made, when recorded.
         public var message: String?
         /// Logical paths added, modified or removed relative to the previous version.
         public var added: [String]
+        /// Logical paths present in both versions whose content changed.
         public var modified: [String]
+        /// Logical paths of the previous version no longer present.
         public var removed: [String]
     }
 

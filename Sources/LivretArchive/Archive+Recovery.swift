@@ -8,8 +8,11 @@ import LivretModel
 extension Archive {
     /// What `recover()` did.
     public struct RecoveryReport: Sendable {
+        /// How many interrupted transactions were rolled forward or back.
         public var transactionsCleaned = 0
+        /// Object paths whose root inventory was brought back in line with their highest complete version.
         public var objectsRepaired: [String] = []
+        /// Staging or version directories removed because their transaction never committed.
         public var directoriesRemoved: [String] = []
     }
 

@@ -10,6 +10,7 @@ extension Archive {
         case updated(id: String, from: String, to: String)
         case unchanged(id: String, head: String)
 
+        /// One line for the terminal: `imported ID vN (new object)`, `(was vM)` or `(unchanged)`.
         public var description: String {
             switch self {
             case .created(let id, let head): return "imported \(id) \(head) (new object)"

@@ -37,7 +37,9 @@ import Logging
 /// // result == .created(version: "v1") or .unchanged(head: "v1")
 /// ```
 public final class Archive: Sendable {
+    /// The archive home: the folder holding `ocfl-root/`, the index and the journal.
     public let home: URL
+    /// The OCFL storage root's path (`home/ocfl-root`).
     public let rootPath: String
     let workPath: String
     let locksPath: String

@@ -16,6 +16,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
     /// The SQLite index failed.
     case index(String)
 
+    /// The message for the user, naming the object, file or path concerned.
     public var description: String {
         switch self {
         case .invalidArgument(let message): return message

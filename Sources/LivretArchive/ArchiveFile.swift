@@ -4,19 +4,24 @@ import LivretModel
 /// A file to put into a pupil's object: its logical path (`2015-2016/livret.pdf`) and its bytes,
 /// given in memory or as a file to copy.
 public struct ArchiveFile: Sendable {
+    /// Where the bytes come from: memory, or a file copied at put time.
     public enum Source: Sendable {
         case data(Data)
         case file(URL)
     }
 
+    /// The path inside the object, e.g. `2015-2016/livret.pdf` (checked by the put).
     public var logicalPath: String
+    /// The bytes, or the file holding them.
     public var source: Source
 
+    /// A file whose bytes are `data`.
     public init(logicalPath: String, data: Data) {
         self.logicalPath = logicalPath
         self.source = .data(data)
     }
 
+    /// A file whose bytes are read from `url` when it is put.
     public init(logicalPath: String, contentsOf url: URL) {
         self.logicalPath = logicalPath
         self.source = .file(url)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// The SQLite index beside the storage root (GRDB, WAL): objects, versions, files with their
 /// digests, and the school years/divisions of each pupil. It is a cache of the storage root:
@@ -266,31 +267,33 @@ final class ArchiveIndex: Sendable {
 /// The index is a cache: when it cannot be opened (a full disk, a read-only file) or an update
 /// of it failed (it is then *stale*), the archive reads from the storage root instead
 /// (`isUsable` is false) and never fails a read or a recovery because of it.
-/// `@unchecked Sendable` is safe: the only stored state is read and replaced under `lock`.
-final class IndexHolder: @unchecked Sendable {
-    private var current: ArchiveIndex?
-    private var stale = false
-    private let lock = NSLock()
+/// Its state (the index, and whether an update failed) is read and replaced under a `Mutex`.
+final class IndexHolder: Sendable {
+    private struct State {
+        var current: ArchiveIndex?
+        var stale = false
+    }
 
-    init(index: ArchiveIndex?) { current = index }
+    private let state: Mutex<State>
+
+    init(index: ArchiveIndex?) { state = Mutex(State(current: index)) }
 
     func index() throws -> ArchiveIndex {
-        try lock.withLock {
-            guard let current else { throw ArchiveError.index("the index could not be opened (the storage root is read instead)") }
-            return current
-        }
+        let current = state.withLock { $0.current }
+        guard let current else { throw ArchiveError.index("the index could not be opened (the storage root is read instead)") }
+        return current
     }
 
     /// Whether the index can answer queries: opened, and no update of it has failed.
-    var isUsable: Bool { lock.withLock { current != nil && !stale } }
+    var isUsable: Bool { state.withLock { $0.current != nil && !$0.stale } }
 
     /// Records that an update failed: queries go to the storage root from now on.
-    func markStale() { lock.withLock { stale = true } }
+    func markStale() { state.withLock { $0.stale = true } }
 
     func replace(_ make: () throws -> ArchiveIndex) throws {
-        try lock.withLock {
-            current = try make()
-            stale = false
+        try state.withLock { state in
+            state.current = try make()
+            state.stale = false
         }
     }
 }

@@ -2,9 +2,12 @@ import Foundation
 
 /// Who makes a version: a name and an address URI (`mailto:…`) recorded in the inventory.
 public struct ArchiveUser: Sendable, Equatable {
+    /// The person's name, as recorded in the version's `user.name`.
     public var name: String
+    /// An address URI (`mailto:…`), when known.
     public var address: String?
 
+    /// A user from name and optional address URI.
     public init(name: String, address: String?) {
         self.name = name
         self.address = address

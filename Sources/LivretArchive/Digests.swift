@@ -19,6 +19,7 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether this program can compute the algorithm (every one but blake2b-512).
     public var isComputable: Bool { self != .blake2b512 }
 
     /// Whether `value` has the form of a digest of this algorithm (hex, either case).
@@ -76,6 +77,7 @@ struct AnyHasher {
     }
 }
 
+/// Digests of bytes and files as lower-case hex, for manifests, fixity and the journal.
 public enum Digests {
     /// SHA-512 of bytes, lower-case hex.
     public static func sha512(_ data: Data) -> String { hexString(SHA512.hash(data: data)) }

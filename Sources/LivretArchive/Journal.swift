@@ -16,6 +16,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     public var ine: String?
     /// The archive object and version issued (`urn:lsl:ine:…`, `v3`), when archived.
     public var object: String?
+    /// The object's version issued (`v3`), when archived.
     public var version: String?
     /// SHA-256 (hex) of the bytes issued.
     public var sha256: String?
@@ -74,8 +75,11 @@ public struct Journal: Sendable {
 
     /// The head of a chain: the last entry's `seq` and the SHA-256 of its line (`12:ab…`).
     public struct Head: Sendable, Equatable, CustomStringConvertible {
+        /// The entry's sequence number, from 1.
         public var seq: Int
+        /// SHA-256 (hex) of the entry's line.
         public var sha256: String
+        /// `seq:sha256`, as `journal verify --witness` takes it.
         public var description: String { "\(seq):\(sha256)" }
 
         /// Parses `seq:sha256`.

@@ -7,17 +7,27 @@ import LivretModel
 /// upper-case hex); look-ups go through `manifestKey(forDigest:)`, which ignores case.
 /// `jsonData()` is deterministic: sorted keys, unescaped slashes, two-space indentation.
 public struct OCFLInventory: Sendable, Equatable {
+    /// The `type` of an OCFL 1.1 inventory.
     public static let type11 = "https://ocfl.io/1.1/spec/#inventory"
 
+    /// The object's id, e.g. `urn:lsl:ine:123456789AB`.
     public var id: String
+    /// The inventory type URI (`type11`).
     public var type: String
+    /// The content digest algorithm: `sha512` (or `sha256`).
     public var digestAlgorithm: String
+    /// The latest version's name, e.g. `v3`.
     public var head: String
+    /// The content directory name when not `content`.
     public var contentDirectory: String?
+    /// Content digest → content paths (relative to the object root).
     public var manifest: [String: [String]]
+    /// Version name → version block.
     public var versions: [String: OCFLVersion]
+    /// Extra digests: algorithm → digest → content paths, when present.
     public var fixity: [String: [String: [String]]]?
 
+    /// An OCFL 1.1 inventory with SHA-512 digests and the given manifest and versions.
     public init(id: String, head: String, manifest: [String: [String]] = [:], versions: [String: OCFLVersion] = [:]) {
         self.id = id
         self.type = Self.type11
@@ -162,11 +172,14 @@ public struct OCFLInventory: Sendable, Equatable {
 public struct OCFLVersion: Sendable, Equatable {
     /// RFC 3339 with a time zone, e.g. `2026-11-29T12:00:00Z`.
     public var created: String
+    /// Why the version was made, when recorded.
     public var message: String?
+    /// Who made the version, when recorded.
     public var user: OCFLUser?
     /// digest → logical paths.
     public var state: [String: [String]]
 
+    /// A version block from its creation time, message, user and state.
     public init(created: String, message: String?, user: OCFLUser?, state: [String: [String]]) {
         self.created = created
         self.message = message
@@ -177,9 +190,12 @@ public struct OCFLVersion: Sendable, Equatable {
 
 /// The `user` of a version: a name and, when known, an address URI (`mailto:…`).
 public struct OCFLUser: Sendable, Equatable {
+    /// The user's name.
     public var name: String
+    /// An address URI (`mailto:…`), when known.
     public var address: String?
 
+    /// A user from name and optional address URI.
     public init(name: String, address: String?) {
         self.name = name
         self.address = address

@@ -12,6 +12,7 @@ import Darwin
 ///
 /// Each finding carries its OCFL validation code (ocfl.io/1.1/spec/validation-codes.html).
 public struct OCFLObjectValidator: Sendable {
+    /// Whether every content file is read and its digest compared (off: structure only).
     public var checkDigests: Bool
 
     /// Extension names registered at ocfl.github.io/extensions (W013 for others).
@@ -22,8 +23,10 @@ public struct OCFLObjectValidator: Sendable {
         "0010-differential-versioning", "0011-direct-clean-path-layout", "0012-flat-omit-prefix-storage-layout",
     ]
 
+    /// A validator that checks digests unless `checkDigests` is false.
     public init(checkDigests: Bool = true) { self.checkDigests = checkDigests }
 
+    /// Validates the object directory at `path`: every finding, with its OCFL code; never throws.
     public func validate(objectAt path: String) -> ObjectValidationReport {
         let run = ObjectValidationRun(path: path, checkDigests: checkDigests)
         run.validate()

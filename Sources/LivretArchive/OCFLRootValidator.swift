@@ -1,14 +1,16 @@
-import Dispatch
 import Foundation
+import LivretModel
 
 /// Validates an OCFL 1.1 storage root (§4): its declaration, `ocfl_layout.json`, extensions, the
 /// storage hierarchy (no stray files, no empty directories, no links, terminal object roots,
 /// paths matching the declared layout) and every object in it, objects in parallel.
 public struct OCFLRootValidator: Sendable {
+    /// Whether every content file is read and its digest compared (off: structure only).
     public var checkDigests: Bool
     /// Wraps the validation of each object (relative path), e.g. to hold a shared lock on it.
     public var objectWrapper: @Sendable (String, () -> ObjectValidationReport) -> ObjectValidationReport
 
+    /// A root validator; `objectWrapper` runs around each object's validation (default: nothing).
     public init(
         checkDigests: Bool = true,
         objectWrapper: @escaping @Sendable (String, () -> ObjectValidationReport) -> ObjectValidationReport = { $1() }
@@ -17,6 +19,7 @@ public struct OCFLRootValidator: Sendable {
         self.objectWrapper = objectWrapper
     }
 
+    /// Validates the storage root at `root` and every object in it: every finding, with its OCFL code; never throws.
     public func validate(rootAt root: String) -> RootValidationReport {
         var report = RootValidationReport(path: root)
         func issue(_ code: String, _ location: String, _ message: String) {
@@ -79,17 +82,14 @@ public struct OCFLRootValidator: Sendable {
         // Layout patterns are judged where they are known: no declared layout, or 0003's.
         if layout != nil || !FileSystem.exists(root + "/ocfl_layout.json") { checkLayoutConsistency(objects, issue: issue) }
         // Objects, in parallel.
-        let slots = ReportSlots(count: objects.count)
         let validator = OCFLObjectValidator(checkDigests: checkDigests)
         let wrapper = objectWrapper
-        let objectPaths = objects
-        DispatchQueue.concurrentPerform(iterations: objects.count) { index in
-            let relative = objectPaths[index]
-            slots.set(index, wrapper(relative) { validator.validate(objectAt: root + "/" + relative) })
+        let reports = Parallel.map(objects, width: ProcessInfo.processInfo.activeProcessorCount) { relative in
+            wrapper(relative) { validator.validate(objectAt: root + "/" + relative) }
         }
         var ids: [String: String] = [:]
         for (index, relative) in objects.enumerated() {
-            guard var object = slots.get(index) else { continue }
+            var object = reports[index]
             object.path = relative
             if object.specVersion > rootSpec {
                 object.issues.append(ValidationIssue(code: "E081", message: "the object declares a later OCFL version than the storage root", location: relative))
@@ -169,17 +169,4 @@ public struct OCFLRootValidator: Sendable {
             return nil
         }
     }
-}
-
-/// One slot per object for `concurrentPerform`.
-/// `@unchecked Sendable` is safe: every slot is written by exactly one iteration, under the lock,
-/// and read only after `concurrentPerform` has returned.
-final class ReportSlots: @unchecked Sendable {
-    private var reports: [ObjectValidationReport?]
-    private let lock = NSLock()
-
-    init(count: Int) { reports = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ report: ObjectValidationReport) { lock.withLock { reports[index] = report } }
-    func get(_ index: Int) -> ObjectValidationReport? { lock.withLock { reports[index] } }
 }

@@ -9,17 +9,24 @@ import LivretModel
 /// defaults (sha256, 3 tuples of 3) the object `object-01` lives at `3c0/ff4/240/object-01`.
 /// The settings are those of the storage root's `extensions/0003-…/config.json` (`read(root:)`).
 public struct StorageLayout: Sendable, Equatable {
+    /// The extension's name, as in `ocfl_layout.json` and `extensions/`.
     public static let extensionName = "0003-hash-and-id-n-tuple-storage-layout"
+    /// The extension's description, as written in `ocfl_layout.json`.
     public static let description = "Extension 0003: Hashed Truncated N-tuple Trees with Object ID Encapsulating Directory for OCFL Storage Hierarchies"
     /// The digest algorithms this implementation can compute for the layout.
     public static let supportedDigestAlgorithms: [DigestAlgorithm] = [.sha256, .sha512, .md5, .sha1]
 
+    /// The digest algorithm the object id is hashed with.
     public var digestAlgorithm: DigestAlgorithm = .sha256
+    /// How many hex characters each directory level takes.
     public var tupleSize = 3
+    /// How many directory levels precede the object's own directory.
     public var numberOfTuples = 3
 
+    /// The extension's defaults: sha256, 3 tuples of 3 characters.
     public init() {}
 
+    /// A layout with these settings; throws `ArchiveError.refused` when they are not a valid 0003 configuration this program can compute.
     public init(digestAlgorithm: DigestAlgorithm, tupleSize: Int, numberOfTuples: Int) throws {
         self.digestAlgorithm = digestAlgorithm
         self.tupleSize = tupleSize
@@ -65,6 +72,7 @@ public struct StorageLayout: Sendable, Equatable {
         return parts
     }
 
+    /// The object root of `id`, relative to the storage root, e.g. `3c0/ff4/240/object-01`.
     public func path(for id: String) -> String { components(for: id).joined(separator: "/") }
 
     static func percentEncode(_ id: String) -> String {

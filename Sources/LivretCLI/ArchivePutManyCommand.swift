@@ -1,7 +1,7 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import LivretArchive
+import LivretModel
 
 /// The library path the print run uses (one process, many puts), for the benchmark and for bulk loads.
 struct ArchivePutManyCommand: ParsableCommand {
@@ -38,30 +38,18 @@ struct ArchivePutManyCommand: ParsableCommand {
         let archive = try options.open()
         let work = order.map { ($0, groups[$0]!) }
         let message = self.message
-        let failures = FailureCounter()
-        let lanes = max(1, jobs)
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            var index = lane
-            while index < work.count {
-                let (ine, files) = work[index]
-                do {
-                    _ = try archive.put(ine: ine, files: files, message: message)
-                } catch {
-                    printError("livret archive put-many: \(ine): \(error)")
-                    failures.increment()
-                }
-                index += lanes
+        let failed = Parallel.map(work, width: jobs) { item -> Bool in
+            let (ine, files) = item
+            do {
+                _ = try archive.put(ine: ine, files: files, message: message)
+                return false
+            } catch {
+                printError("livret archive put-many: \(ine): \(error)")
+                return true
             }
         }
-        print("put-many: \(work.count) object(s), \(failures.value) failure(s)")
-        if failures.value > 0 { throw ExitCode(LivretExit.refused) }
+        let failures = failed.filter { $0 }.count
+        print("put-many: \(work.count) object(s), \(failures) failure(s)")
+        if failures > 0 { throw ExitCode(LivretExit.refused) }
     }
-}
-
-/// `@unchecked Sendable` is safe: the count is only touched under the lock.
-final class FailureCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
 }

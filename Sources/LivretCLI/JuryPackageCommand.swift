@@ -3,8 +3,6 @@ import Foundation
 import LivretArchive
 import LivretJury
 import LivretPipeline
-import LivretLayout
-import LivretPDF
 import LivretSign
 import X509
 
@@ -81,35 +79,18 @@ struct JuryPackageMakeCommand: AsyncParsableCommand {
 }
 
 extension JuryPackageMakeCommand {
-    /// Draws `data/index.pdf` with `Layouts/jury-index.json` and the livret's fonts.
+    /// The drawer of `data/index.pdf` (`JuryIndexPDF`), with the folders of --layouts and --fonts.
     static func indexPDF(layouts: String?, fonts: String?) throws -> @Sendable (JuryIndexHeader, [JuryCandidate]) throws -> Data {
-        let spec: JuryIndexSheet.Spec
-        let fontSet: FontSet
-        let fontFiles: [FontStyle: URL]
         do {
-            let renderer = try LivretRenderer(
-                resources: try LayoutOptions.resources(layouts: layouts, fonts: fonts), producer: "livret \(LivretCommand.version)")
-            spec = try JuryIndexSheet.Spec.load(from: renderer.resources.layouts.appendingPathComponent("jury-index.json"))
-            fontSet = renderer.defaultEngine.fonts
-            fontFiles = renderer.defaultEngine.fonts.files
-        } catch {
-            printError("livret: \(error)")
-            throw ExitCode(LivretExit.refused)
-        }
-        return { header, candidates in
-            let rows = candidates.map { candidate in
-                JuryIndexSheet.Row(
-                    nom: candidate.nom, prenoms: candidate.prenoms, ine: candidate.ine, division: candidate.division, serie: candidate.serie,
-                    version: candidate.version, sha256: candidate.sha256, pages: candidate.pages,
-                    missing: candidate.status == .ok ? nil : candidate.status == .absent ? "absent de l'archive" : "livret non signé")
+            let resources: ResourceLocations
+            do {
+                resources = try LayoutOptions.resources(layouts: layouts, fonts: fonts)
+            } catch {
+                throw PipelineError.refused("\(error) (the folders can be named with --layouts and --fonts)")
             }
-            let pages = try JuryIndexSheet(spec: spec, fonts: fontSet).layout(
-                header: .init(etablissement: header.etablissement, uai: header.uai, centre: header.centre, session: header.session, date: header.date),
-                rows: rows)
-            return try PDFWriter.render(pages, fontFiles: fontFiles, metadata: PDFMetadata(
-                title: "Livrets scolaires — centre \(header.centre), session \(header.session)", author: header.etablissement,
-                subject: "Index du paquet jury, UAI \(header.uai)", creator: "livret \(LivretCommand.version)",
-                creationDate: "\(header.date)T00:00:00Z"))
+            return try JuryIndexPDF.drawer(resources: resources, producer: "livret \(LivretCommand.version)")
+        } catch let error as PipelineError {
+            throw pipelineExit(error)
         }
     }
 }

@@ -51,10 +51,12 @@ extension LivretCommand {
     /// written, so that output meant for it fails (exit 74) instead of landing in another file; and
     /// SIGPIPE is ignored, so that a reader gone (`| head`) is an `EPIPE` error — a message and exit
     /// 74 — rather than a silent death. Every `IOError` that reaches here is exit 74, and output
-    /// `print` buffered is flushed and checked before exiting 0.
+    /// `print` buffered is flushed and checked before exiting 0. Log lines go through
+    /// `EscapingLogHandler` (control characters escaped).
     public static func runMain() async {
         FileIO.occupyClosedStandardStreams()
         FileIO.ignoreBrokenPipes()
+        EscapingLogHandler.bootstrap()
         do {
             var command = try await asyncParseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -23,10 +23,13 @@ import LivretModel
 public enum DatasetDirectory {
     /// The target exists and is not a livret dataset: replacing it would delete what it holds.
     public struct NotADataset: Error, CustomStringConvertible, Sendable {
+        /// The folder named by the caller.
         public var path: String
+        /// What it holds that a dataset does not, e.g. `holds 2 entries that a livret dataset does not (a.txt, b)`.
         public var reason: String
         /// The folder the link `path` points to, when `path` is a symbolic link.
         public var linkTarget: String?
+        /// The refusal, naming the folder and how to replace it anyway.
         public var description: String {
             if let linkTarget {
                 return "\(path) is a symbolic link to \(linkTarget), which \(reason): refusing to replace it (nothing touched; --force does not reach through a link); name \(linkTarget) itself, with --force, to replace it anyway"
@@ -146,11 +149,8 @@ public enum DatasetDirectory {
     /// unlink after the other waits for the disk each time (seconds for a lycée), many at once do not.
     static func removeInParallel(_ directory: URL) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        let lanes = 16
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            for index in stride(from: lane, to: names.count, by: lanes) {
-                _ = unlink(directory.appendingPathComponent(names[index]).path)
-            }
+        Parallel.forEach(names, width: 16) { name in
+            _ = unlink(directory.appendingPathComponent(name).path)
         }
         try? FileManager.default.removeItem(at: directory)
     }

@@ -2,10 +2,14 @@ import Foundation
 
 /// The files of one import, already read (the CLI reads them, checking their size first).
 public struct ImportInputs: Sendable {
+    /// One input file: the name messages use, and its bytes.
     public struct File: Sendable {
+        /// The name given in messages (the path the user gave).
         public var name: String
+        /// The file's bytes.
         public var data: Data
 
+        /// A file from its name and bytes.
         public init(name: String, data: Data) {
             self.name = name
             self.data = data
@@ -23,6 +27,7 @@ public struct ImportInputs: Sendable {
     /// SIECLE `Import_MEF.xml` (BEE_NOMENCLATURES): language and MEF labels. Optional.
     public var matieres: File?
 
+    /// The inputs of one import; `matieres` is optional.
     public init(eleves: File, evaluations: File, etablissement: File, nomenclature: File, matieres: File?) {
         self.eleves = eleves
         self.evaluations = evaluations
@@ -34,12 +39,16 @@ public struct ImportInputs: Sendable {
 
 /// What an import produced: one document per pupil (by INE) and the report.
 public struct ImportResult: Sendable {
+    /// One file per pupil, in INE order.
     public var documents: [LivretDocumentFile]
+    /// The report (`import-report.json`).
     public var report: ImportReport
 }
 
 /// A document and the bytes to write for it.
 public struct LivretDocumentFile: Sendable {
+    /// `<INE>.json`.
     public var fileName: String
+    /// The document's canonical JSON bytes.
     public var data: Data
 }

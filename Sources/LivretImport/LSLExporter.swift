@@ -4,10 +4,13 @@ import LivretModel
 /// Writes canonical documents back as one LSL import file (UTF-8, libxml2's writer): the real
 /// SIECLE language codes, `moyenne="-1"` for the non-noted periods of the year, two decimals.
 public enum LSLExporter {
+    /// Why the documents cannot be written as one LSL file.
     public struct Failure: Error, CustomStringConvertible {
+        /// The reason, in plain words.
         public var description: String
     }
 
+    /// The LSL import XML of `documents` (all of one lycée, each with its `eleveId`), naming `editeur` and `application` in its header; throws `Failure` otherwise.
     public static func export(_ documents: [LivretDocument], editeur: String = "livret", application: String = "livret") throws(Failure) -> Data {
         guard let uai = documents.first?.etablissement.uai else { throw Failure(description: "no document to export") }
         if let other = documents.first(where: { $0.etablissement.uai != uai }) {

@@ -4,6 +4,7 @@
 ///
 /// Kept as text in the code so that it needs no resource bundle; `livret` never fetches a schema.
 public enum LSLImportSchema {
+    /// The XSD, as UTF-8 text.
     public static let text = #"""
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- livret: LSL import format, schemaVersion 1.0. Local elements are unqualified. -->

@@ -4,12 +4,15 @@
 /// `decimal2Scale` and `Pourcentage`); holding them as integers keeps the rules exact
 /// (truncation to the hundredth, shares summing to exactly 100).
 public struct Decimal2: Hashable, Comparable, Sendable {
+    /// The value in hundredths: 1250 is 12,5.
     public var hundredths: Int
 
+    /// The number of `hundredths` hundredths.
     public init(hundredths: Int) {
         self.hundredths = hundredths
     }
 
+    /// The whole number `whole` (no fraction).
     public init(_ whole: Int) {
         self.hundredths = whole * 100
     }
@@ -43,12 +46,15 @@ public struct Decimal2: Hashable, Comparable, Sendable {
         self.hundredths = (whole * 100 + frac) * (negative ? -1 : 1)
     }
 
+    /// Parses `12`, `12.5` or `-3.25` (at most two fraction digits); nil when `text` is not such a number.
     public init?(parsing text: String) {
         self.init(parsing: Substring(text))
     }
 
+    /// The value as a `Double` (for display and tests; the rules use `hundredths`).
     public var doubleValue: Double { Double(hundredths) / 100 }
 
+    /// Orders by value.
     public static func < (lhs: Decimal2, rhs: Decimal2) -> Bool { lhs.hundredths < rhs.hundredths }
 
     /// The French way: decimal comma, no trailing zeros (`18`, `12,5`, `18,25`).
@@ -76,10 +82,12 @@ public struct Decimal2: Hashable, Comparable, Sendable {
 }
 
 extension Decimal2: CustomStringConvertible {
+    /// The value with a decimal point and no trailing zeros, e.g. `12.5`.
     public var description: String { format(separator: ".") }
 }
 
 extension Decimal2: Codable {
+    /// Reads a JSON number with at most two fraction digits; throws `DecodingError.dataCorrupted` for more.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let value = try container.decode(Double.self)
@@ -90,6 +98,7 @@ extension Decimal2: Codable {
         self = exact
     }
 
+    /// Writes a JSON number: an integer when whole, else with its one or two fraction digits.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         if hundredths % 100 == 0 {

@@ -24,6 +24,7 @@ public enum Identifiers {
         return nil
     }
 
+    /// The three known INE formats (see `ineKind(_:)`).
     public enum INEKind: String, Sendable, Codable {
         case rnie        // ^[0-9]{9}[A-Z]{2}$ (since rentrée 2018)
         case bea         // ^[0-9]{10}[A-Z]$

@@ -45,7 +45,9 @@ public enum InputLimits {
 public struct JSONInputCheck: Sendable {
     /// One problem, at a JSON path (empty for the whole text).
     public struct Problem: Hashable, Sendable {
+        /// Where: a JSON path such as `scolarites[0].evaluations`.
         public var path: String
+        /// What is wrong, in plain words.
         public var message: String
     }
 

@@ -75,6 +75,25 @@ import Testing
         #expect(try home.livret(["archive", "ls"]).stdoutText.contains(ine))
     }
 
+    @Test("a log line quoting a hostile folder name escapes its control characters (ESC, BEL, C1 CSI, RLO)")
+    func logLinesEscaped() throws {
+        let home = try homeWithObject()
+        defer { home.remove() }
+        // A folder of the storage root that declares an object but holds no readable inventory:
+        // reindex skips it with the warning `archive.index.skip`, quoting its path.
+        let hostile = "bad\u{1B}[31m\u{7}\u{9B}2J\u{202E}"
+        let object = home.root.appendingPathComponent(hostile)
+        try FileManager.default.createDirectory(at: object, withIntermediateDirectories: true)
+        try Data("ocfl_object_1.1\n".utf8).write(to: object.appendingPathComponent("0=ocfl_object_1.1"))
+        try Data("{".utf8).write(to: object.appendingPathComponent("inventory.json"))
+        let result = try home.livret(["archive", "reindex"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = result.stderr
+        #expect(text.contains("archive.index.skip"), "\(text)")
+        #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{7}" || $0 == "\u{9B}" || $0 == "\u{202E}" }, "raw control characters in \(text)")
+        #expect(text.contains(#"bad\u{1B}[31m\u{7}\u{9B}2J\u{202E}"#), "\(text)")
+    }
+
     @Test("Archive.reindex() replaces the index by a new one built from the root alone")
     func reindexLibrary() throws {
         let home = try homeWithObject()

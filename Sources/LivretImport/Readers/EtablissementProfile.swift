@@ -3,19 +3,31 @@ import LivretModel
 
 /// The établissement profile the school writes (`etablissement.json`).
 public struct EtablissementProfile: Codable, Sendable {
+    /// The head of the lycée, as printed under the visa.
     public struct Chef: Codable, Sendable {
+        /// `M.` or `Mme`.
         public var civilite: String?
+        /// Surname.
         public var nom: String
+        /// First name.
         public var prenom: String?
     }
 
+    /// UAI code (checked, check letter included).
     public var uai: String
+    /// The lycée's name.
     public var nom: String
+    /// Street address.
     public var adresse: String?
+    /// Postal code (`code_postal`).
     public var codePostal: String?
+    /// Town.
     public var commune: String?
+    /// Académie.
     public var academie: String?
+    /// The head of the lycée (`chef_etablissement`).
     public var chefEtablissement: Chef?
+    /// The school year the profile is for (`annee_scolaire`), when given.
     public var anneeScolaire: String?
 
     enum CodingKeys: String, CodingKey {
@@ -25,6 +37,7 @@ public struct EtablissementProfile: Codable, Sendable {
         case anneeScolaire = "annee_scolaire"
     }
 
+    /// Reads `etablissement.json`; throws `ImportFailure` naming the field (missing, wrong type, oversize, bad UAI).
     public static func read(_ data: Data, fileName: String) throws(ImportFailure) -> EtablissementProfile {
         let checked = JSONInputCheck(stringLimit: InputLimits.textCharacters).problems(in: data)
         if !checked.problems.isEmpty {
@@ -46,6 +59,7 @@ public struct EtablissementProfile: Codable, Sendable {
         return profile
     }
 
+    /// The profile as the documents' `etablissement` block.
     public var etablissement: Etablissement {
         Etablissement(
             uai: uai, nom: nom, adresse: adresse, codePostal: codePostal, commune: commune, academie: academie,

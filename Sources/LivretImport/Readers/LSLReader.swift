@@ -4,6 +4,7 @@ import LivretModel
 /// Reads an LSL import file: well-formed, valid against the project's LSL import schema, then the
 /// checks the schema cannot make (marks within 0–20, shares within 0–100 summing to 100).
 public enum LSLReader {
+    /// The LSL import file's XML namespace.
     public static let namespace = "urn:ac-grenoble.fr:lsl:import"
 
     /// Reads the file as a stream, validating it as it goes (libxml2's SAX validator): each `<eleve>`

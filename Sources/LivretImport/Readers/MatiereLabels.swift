@@ -3,14 +3,18 @@ import Foundation
 /// Labels of the SIECLE matières and MEFs, from a BEE `Nomenclature` export (`Import_MEF.xml`):
 /// the language names (`030201` → `ANGLAIS LV1`).
 public struct MatiereLabels: Sendable {
+    /// Code matière → label, e.g. `030201` → `ANGLAIS LV1`.
     public var matieres: [String: String]
+    /// Code MEF → label.
     public var mefs: [String: String]
 
+    /// Labels from these tables (empty: none).
     public init(matieres: [String: String] = [:], mefs: [String: String] = [:]) {
         self.matieres = matieres
         self.mefs = mefs
     }
 
+    /// Reads `Import_MEF.xml`; throws `ImportFailure` when it is not well-formed XML or not a BEE_NOMENCLATURES export.
     public static func read(_ data: Data, fileName: String) throws(ImportFailure) -> MatiereLabels {
         let file: XMLFile
         do { file = try XMLFile(data: data, fileName: fileName) } catch { throw ImportFailure(errors: [error]) }

@@ -4,23 +4,38 @@ import LivretModel
 /// The LSL nomenclature (`lsl-nomenclatures.xml`): competency labels per millésime, and per
 /// (millésime, MEF) the matières in livret order. Data, read at run time: never hard-coded.
 public struct Nomenclature: Sendable {
+    /// A matière of a MEF, as the nomenclature lists it.
     public struct Matiere: Sendable {
+        /// The regroupement heading, e.g. `ENSEIGNEMENTS OBLIGATOIRES`.
         public var regroupement: String
+        /// The label printed, e.g. `MATHÉMATIQUES`.
         public var discipline: String
+        /// BCN code matière (6 digits).
         public var codeBcn: String
+        /// Whether it has periodic marks (false: no averages, no group statistics).
         public var evaluationPeriodique: Bool
+        /// The modalité election code (`S`, `O`, `F`).
         public var modalite: String
+        /// The competency codes assessed in it, in livret order.
         public var competences: [String]
     }
 
+    /// A MEF (a year of a série) of one millésime.
     public struct MEF: Sendable {
+        /// The 11-character MEF code.
         public var code: String
+        /// The level as written (`Première`, `Terminale`).
         public var niveau: String
+        /// The série's code, e.g. `S`.
         public var codeSerie: String
+        /// The série's label.
         public var serie: String
+        /// The speciality's label.
         public var specialite: String
+        /// Its matières, in livret order.
         public var matieres: [Matiere]
 
+        /// The level as a document's `niveau`; nil when neither première nor terminale.
         public var niveauCanonique: Niveau? {
             switch niveau.lowercased() {
             case "première", "premiere": .premiere
@@ -35,6 +50,7 @@ public struct Nomenclature: Sendable {
     /// millésime → code MEF → MEF.
     public var mefs: [Int: [String: MEF]]
 
+    /// Reads `lsl-nomenclatures.xml`; throws `ImportFailure` when it is not well-formed XML or not an LSL nomenclature.
     public static func read(_ data: Data, fileName: String) throws(ImportFailure) -> Nomenclature {
         let file: XMLFile
         do { file = try XMLFile(data: data, fileName: fileName) } catch { throw ImportFailure(errors: [error]) }
@@ -65,6 +81,7 @@ public struct Nomenclature: Sendable {
         return result
     }
 
+    /// The MEF `code` of millésime `millesime`, nil when the nomenclature has none.
     public func mef(_ code: String, millesime: Int) -> MEF? {
         mefs[millesime]?[code]
     }
