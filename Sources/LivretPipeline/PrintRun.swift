@@ -3,6 +3,7 @@ import LivretArchive
 import LivretLayout
 import LivretModel
 import LivretPDF
+import LivretSign
 import Synchronization
 
 /// What a print run reports while it works (no terminal output: the caller shows it its way).
@@ -121,6 +122,24 @@ public struct PrintRun: Sendable {
         public var emargementFile: String?
     }
 
+    /// How the pupils' livrets of a run were signed.
+    public struct SignatureRecord: Codable, Sendable, Hashable {
+        /// The signing time written in every signature (/M), UTC, whole seconds.
+        public var time: String
+        /// The certificate's subject.
+        public var certificateSubject: String
+        /// The SHA-256 fingerprint of the certificate (hex).
+        public var certificateSHA256: String
+    }
+
+    /// What a run recorded in the journal.
+    public struct JournalSummary: Codable, Sendable, Hashable {
+        /// Entries this run appended (one per signed livret issued).
+        public var recorded: Int
+        /// The journal's head after the run (`seq:sha256`), when the chain is intact.
+        public var head: String?
+    }
+
     /// `print-run.json`: what was printed, with the files' digests, and what failed.
     public struct Summary: Codable, Sendable, Hashable {
         /// Totals.
@@ -151,6 +170,10 @@ public struct PrintRun: Sendable {
         public var simplex: Bool
         /// The paper-only list's file name.
         public var paperOnly: String?
+        /// How the pupils' livrets were signed; nil: not signed.
+        public var signature: SignatureRecord?
+        /// With a journal: the entries this run recorded, and the journal's head after the run.
+        public var journal: JournalSummary?
         /// Totals.
         public var counts: Counts
         /// The divisions, by code.
@@ -174,14 +197,18 @@ public struct PrintRun: Sendable {
     public internal(set) var renderer: LivretRenderer
     /// When given, each pupil's PDF and its document are put into the archive as they are printed.
     public let archive: Archive?
+    /// When given (and the livrets are signed), each signed livret issued is recorded in this
+    /// journal, a division at a time, before its hand-over sheet is drawn (which prints the head).
+    public let journal: JournalRecorder?
     let sheet: EmargementSheet
 
     /// Prepares a print run; the hand-over sheet's layout (`emargement.json`) is read from the
     /// renderer's layouts folder.
-    public init(options: Options, renderer: LivretRenderer, archive: Archive? = nil) throws(PipelineError) {
+    public init(options: Options, renderer: LivretRenderer, archive: Archive? = nil, journal: JournalRecorder? = nil) throws(PipelineError) {
         self.options = options
         self.renderer = renderer
         self.archive = archive
+        self.journal = journal
         let spec: EmargementSheet.Spec
         do {
             spec = try EmargementSheet.Spec.load(from: renderer.resources.layouts.appendingPathComponent("emargement.json"))
@@ -329,8 +356,17 @@ public struct PrintRun: Sendable {
         var summary = Summary(
             livret: options.version, date: options.date, simplex: options.simplex,
             paperOnly: options.paperOnly?.lastPathComponent,
+            signature: renderer.signing.map { signing in
+                let certificate = CertificateSummary(signing.signer.signer.certificate)
+                return SignatureRecord(time: signing.timestamp, certificateSubject: certificate.subject, certificateSHA256: certificate.sha256Fingerprint)
+            },
             counts: .init(divisions: codes.count, pupils: selected.count + readFailures.count, printed: 0, failed: readFailures.count, pages: 0, files: 0),
             divisions: [], pupils: [], files: [], failures: readFailures, unknownPaperOnly: unknown)
+        if let journal, renderer.signing != nil {
+            let recorded = results.filter { !$0.failures.contains { $0.reason.contains("not recorded in the journal") } }
+                .reduce(0) { $0 + $1.journalEntries.count }
+            summary.journal = JournalSummary(recorded: recorded, head: (try? journal.journal.verify())?.head?.description)
+        }
         for result in results {
             summary.divisions.append(result.record)
             summary.pupils += result.pupils
@@ -411,6 +447,8 @@ public struct PrintRun: Sendable {
         var files: [FileRecord] = []
         var failures: [Failure] = []
         var rows: [EmargementSheet.Row] = []
+        /// The journal entries of the signed livrets issued, recorded before the sheet is drawn.
+        var journalEntries: [JournalEntry] = []
 
         init(code: String) {
             record = DivisionRecord(code: code, printed: 0, failed: 0, pages: 0)
@@ -510,7 +548,8 @@ public struct PrintRun: Sendable {
             if outcome.pages > 0 {
                 do { try writer.finish() } catch { throw .pdf(error) }
             }
-            try publish(files, handle: handle, outcome: outcome, sheet: sheetPDF(files, rows: result.rows, fonts: pdfFonts), into: &result)
+            let head = record(&result)
+            try publish(files, handle: handle, outcome: outcome, sheet: sheetPDF(files, rows: result.rows, fonts: pdfFonts, journal: head), into: &result)
         } catch {
             result.close(error)
             return result
@@ -547,7 +586,8 @@ public struct PrintRun: Sendable {
                 return (pupils, .failure(.pdf(error)), error)
             }
             run.printPupils(files, entries, fonts: fonts, into: &pupils, progress: progress, alongside: nil)
-            return (pupils, run.sheetPDF(files, rows: pupils.rows, fonts: fonts), nil)
+            let head = run.record(&pupils)
+            return (pupils, run.sheetPDF(files, rows: pupils.rows, fonts: fonts, journal: head), nil)
         }
         result = pupilStream.0
         let outcome: ClassOutcome
@@ -611,6 +651,22 @@ public struct PrintRun: Sendable {
         result.record.emargementFile = sheetName
     }
 
+    /// Records the division's signed livrets in the journal; returns the head to print on the
+    /// hand-over sheet (`seq:16 hex`), or nil (no journal, nothing signed, or the journal refused:
+    /// then a failure of the division, the livrets being issued but not recorded).
+    func record(_ result: inout DivisionResult) -> String? {
+        guard let journal, !result.journalEntries.isEmpty else { return nil }
+        do {
+            let head = try journal.append(result.journalEntries)
+            return head?.short
+        } catch {
+            result.failures.append(Failure(
+                ine: nil, division: result.record.code, source: "division \(result.record.code)",
+                reason: "\(result.journalEntries.count) livret(s) issued but not recorded in the journal \(journal.journal.url.path): \(error)"))
+            return nil
+        }
+    }
+
     /// A hand-over sheet's bytes and page count.
     struct SheetPDF: Sendable {
         var data: Data
@@ -618,11 +674,12 @@ public struct PrintRun: Sendable {
     }
 
     /// The hand-over sheet of the pupils printed (`rows`), drawn with `fonts`.
-    private func sheetPDF(_ files: DivisionFiles, rows: [EmargementSheet.Row], fonts: PDFFonts) -> Result<SheetPDF, PipelineError> {
+    private func sheetPDF(_ files: DivisionFiles, rows: [EmargementSheet.Row], fonts: PDFFonts, journal: String?) -> Result<SheetPDF, PipelineError> {
         guard let first = files.first else { return .failure(.refused("division \(files.code): no pupil")) }
         let etab = first.etablissement
         let header = EmargementSheet.Header(
-            etablissement: etab.nom, uai: etab.uai, division: files.code, anneeScolaire: first.annees.last ?? "", date: options.date)
+            etablissement: etab.nom, uai: etab.uai, division: files.code, anneeScolaire: first.annees.last ?? "", date: options.date,
+            journal: journal)
         let sheetPages: [Page]
         do { sheetPages = try sheet.layout(header: header, rows: rows) } catch { return .failure(.layout(error)) }
         do {
@@ -743,6 +800,11 @@ public struct PrintRun: Sendable {
                     }
                 }
                 alongside?(entry, pages, engine, typesetter)
+                if let journal, let signing = renderer.signing {
+                    result.journalEntries.append(JournalEntry(
+                        time: signing.date, actor: journal.actor, action: "print-run", ine: document.eleve.ine,
+                        object: archived == nil ? nil : Archive.objectID(ine: document.eleve.ine), version: archived?.version, sha256: digest))
+                }
                 let relative = "\(files.fileCode)/\(name)"
                 result.pupils.append(PupilRecord(
                     ine: entry.ine, division: code, file: relative, pages: pages.count, sha256: digest,
@@ -757,5 +819,28 @@ public struct PrintRun: Sendable {
                 progress(.pupil(pages: 0))
             }
         }
+    }
+}
+
+/// The journal a print run records its signed livrets in, and who issues them. Divisions printed
+/// at once append through one lock, so their entries are never interleaved within a division.
+public final class JournalRecorder: Sendable {
+    /// The journal (in the archive home).
+    public let journal: Journal
+    /// Who issues the livrets (a user name, `Name <address>`).
+    public let actor: String
+    private let lock = Mutex(())
+
+    /// - Parameters:
+    ///   - journal: the journal to append to.
+    ///   - actor: who issues the livrets.
+    public init(journal: Journal, actor: String) {
+        self.journal = journal
+        self.actor = actor
+    }
+
+    /// Appends `entries`; returns the new head.
+    func append(_ entries: [JournalEntry]) throws -> Journal.Head? {
+        try lock.withLock { _ in try journal.append(contentsOf: entries) }
     }
 }
