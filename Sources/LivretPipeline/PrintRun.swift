@@ -295,6 +295,32 @@ public struct PrintRun: Sendable {
     public func run(
         on executor: BlockingExecutor, progress: @escaping @Sendable (PrintRunProgress) -> Void = { _ in }
     ) async throws(PipelineError) -> Summary {
+        // The synchronous work is kept out of this async function (`@inline(never)`): inlined, its
+        // throwing calls crash Swift 6.3's coroutine splitting in release builds.
+        let prepared = try prepare()
+        progress(.started(pupils: prepared.selected.count))
+        // Every layout the documents name, loaded once for the whole run.
+        var run = self
+        run.renderer = renderer.loading(Set(prepared.selected.compactMap(\.modele)))
+        let results = await run.printDivisions(prepared.divisions, on: executor, progress: progress)
+        progress(.finished)
+        return try run.summarize(prepared, results)
+    }
+
+    /// What `run` prepared before printing: the selection, and the lock on the output folder.
+    struct Prepared: Sendable {
+        var selected: [Entry]
+        var readFailures: [Failure]
+        var unknown: [UnknownPaperOnly]
+        var codes: [String]
+        var divisions: [(String, [Entry])]
+        var summaryURL: URL
+        var lock: OutputLock
+    }
+
+    /// Reads and selects, locks the output folder, removes the earlier summary.
+    @inline(never)
+    func prepare() throws(PipelineError) -> Prepared {
         let dataset = try Dataset(directory: options.dataset)
         let (all, readFailures) = Self.readDataset(dataset)
         var selected = all
@@ -327,7 +353,6 @@ public struct PrintRun: Sendable {
             throw .io(error)
         }
         let lock = try OutputLock(directory: options.output)
-        defer { withExtendedLifetime(lock) {} }
         let summaryURL = options.output.appendingPathComponent(Self.summaryFileName)
         if unlink(summaryURL.path) != 0 && errno != ENOENT {
             throw .io(IOError.current(.remove, path: summaryURL.path))
@@ -342,31 +367,27 @@ public struct PrintRun: Sendable {
                 unlink(folder.appendingPathComponent("\(OutputNames.fileName(ine)).pdf").path)
             }
         }
-        progress(.started(pupils: selected.count))
-
-        // Every layout the documents name, loaded once for the whole run.
-        var run = self
-        run.renderer = renderer.loading(Set(selected.compactMap(\.modele)))
         let divisions = codes.map { code in
             (code, byDivision[code]!.sorted { FrenchCollation.precedes(($0.nom, $0.prenoms, $0.ine), ($1.nom, $1.prenoms, $1.ine)) })
         }
-        let results = await run.printDivisions(divisions, on: executor, progress: progress)
-        progress(.finished)
+        return Prepared(
+            selected: selected, readFailures: readFailures, unknown: unknown, codes: codes, divisions: divisions,
+            summaryURL: summaryURL, lock: lock)
+    }
 
+    /// The summary of the divisions printed, written to `print-run.json` (the lock still held).
+    @inline(never)
+    func summarize(_ prepared: Prepared, _ results: [DivisionResult]) throws(PipelineError) -> Summary {
+        defer { withExtendedLifetime(prepared.lock) {} }
         var summary = Summary(
             livret: options.version, date: options.date, simplex: options.simplex,
             paperOnly: options.paperOnly?.lastPathComponent,
-            signature: renderer.signing.map { signing in
-                let certificate = CertificateSummary(signing.signer.signer.certificate)
-                return SignatureRecord(time: signing.timestamp, certificateSubject: certificate.subject, certificateSHA256: certificate.sha256Fingerprint)
-            },
-            counts: .init(divisions: codes.count, pupils: selected.count + readFailures.count, printed: 0, failed: readFailures.count, pages: 0, files: 0),
-            divisions: [], pupils: [], files: [], failures: readFailures, unknownPaperOnly: unknown)
-        if let journal, renderer.signing != nil {
-            let recorded = results.filter { !$0.failures.contains { $0.reason.contains("not recorded in the journal") } }
-                .reduce(0) { $0 + $1.journalEntries.count }
-            summary.journal = JournalSummary(recorded: recorded, head: (try? journal.journal.verify())?.head?.description)
-        }
+            signature: Self.signatureRecord(renderer.signing),
+            counts: .init(
+                divisions: prepared.codes.count, pupils: prepared.selected.count + prepared.readFailures.count, printed: 0,
+                failed: prepared.readFailures.count, pages: 0, files: 0),
+            divisions: [], pupils: [], files: [], failures: prepared.readFailures, unknownPaperOnly: prepared.unknown)
+        summary.journal = journalSummary(results)
         for result in results {
             summary.divisions.append(result.record)
             summary.pupils += result.pupils
@@ -383,11 +404,28 @@ public struct PrintRun: Sendable {
         }
         summary.files.sort { $0.path < $1.path }
         do {
-            try AtomicFile.write(CanonicalJSON.encode(summary), to: summaryURL)
+            try AtomicFile.write(CanonicalJSON.encode(summary), to: prepared.summaryURL)
         } catch {
-            throw .io(error, path: summaryURL.path)
+            throw .io(error, path: prepared.summaryURL.path)
         }
         return summary
+    }
+
+    /// How the livrets were signed, for the summary.
+    static func signatureRecord(_ signing: LivretSigning?) -> SignatureRecord? {
+        guard let signing else { return nil }
+        let certificate = CertificateSummary(signing.signer.signer.certificate)
+        return SignatureRecord(time: signing.timestamp, certificateSubject: certificate.subject, certificateSHA256: certificate.sha256Fingerprint)
+    }
+
+    /// What the run recorded in the journal, and the head after it (nil: no journal, or unsigned).
+    func journalSummary(_ results: [DivisionResult]) -> JournalSummary? {
+        guard let journal, renderer.signing != nil else { return nil }
+        var recorded = 0
+        for result in results where !result.journalFailed { recorded += result.journalEntries.count }
+        let head: String?
+        do { head = try journal.journal.verify().head?.description } catch { head = nil }
+        return JournalSummary(recorded: recorded, head: head)
     }
 
     /// Every division, in the order given. Divisions run as child tasks, their blocking work on
@@ -449,6 +487,8 @@ public struct PrintRun: Sendable {
         var rows: [EmargementSheet.Row] = []
         /// The journal entries of the signed livrets issued, recorded before the sheet is drawn.
         var journalEntries: [JournalEntry] = []
+        /// Whether the journal refused them.
+        var journalFailed = false
 
         init(code: String) {
             record = DivisionRecord(code: code, printed: 0, failed: 0, pages: 0)
@@ -660,6 +700,7 @@ public struct PrintRun: Sendable {
             let head = try journal.append(result.journalEntries)
             return head?.short
         } catch {
+            result.journalFailed = true
             result.failures.append(Failure(
                 ine: nil, division: result.record.code, source: "division \(result.record.code)",
                 reason: "\(result.journalEntries.count) livret(s) issued but not recorded in the journal \(journal.journal.url.path): \(error)"))
