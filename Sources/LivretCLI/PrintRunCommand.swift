@@ -111,11 +111,11 @@ struct PrintRunCommand: AsyncParsableCommand {
         var renderer = try layoutOptions.renderer()
         let keysFolder = keys.folder(archiveHome: ArchiveOptions.home(archive))
         let signing = try livretSigning(keysFolder, command: "print-run", required: requireSignature)
-        if signing == nil {
-            printError("livret print-run: the livrets are NOT signed: no signing key in \(keysFolder.url.path) (create one with `livret keys init --etablissement etablissement.json --keys \(keysFolder.url.path)`, give --keys DIR, or --require-signature to refuse unsigned runs)")
-        }
         renderer = renderer.signing(with: signing)
         try prepareOutputFolder(out)
+        if signing == nil {  // after the output folder's check: a run refused before it prints says only why
+            printError("livret print-run: the livrets are NOT signed: no signing key in \(keysFolder.url.path) (create one with `livret keys init --etablissement etablissement.json --keys \(keysFolder.url.path)`, give --keys DIR, or --require-signature to refuse unsigned runs)")
+        }
         var archiveHandle: Archive?
         if let archive {
             var logger = Logger(label: "livret.archive")
