@@ -90,7 +90,7 @@ let package = Package(
         // The joins: document -> finished PDF (render), dataset -> print run files (+ archive).
         .target(
             name: "LivretPipeline",
-            dependencies: ["LivretModel", "LivretLayout", "LivretPDF", "LivretArchive"],
+            dependencies: ["LivretModel", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign"],
             swiftSettings: strict),
         // The subcommands (parsing, terminal, exit codes); the executable below only runs them.
         .target(

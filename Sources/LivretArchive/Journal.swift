@@ -81,6 +81,8 @@ public struct Journal: Sendable {
         public var sha256: String
         /// `seq:sha256`, as `journal verify --witness` takes it.
         public var description: String { "\(seq):\(sha256)" }
+        /// `12:3f2a9c1b77de0a41`: the sequence number and the first 16 hex digits (printed on paper).
+        public var short: String { "\(seq):\(sha256.prefix(16))" }
 
         /// Parses `seq:sha256`.
         public init?(_ text: String) {
@@ -117,6 +119,15 @@ public struct Journal: Sendable {
     /// returns the new head. Refuses when the chain is already broken (nothing is appended).
     @discardableResult
     public func append(_ entry: JournalEntry) throws -> Head {
+        // `entries` is not empty: a head is always returned.
+        try append(contentsOf: [entry])!
+    }
+
+    /// Appends `entries` in order (each one's `seq` and `previous` filled in), with one lock, one
+    /// check of the chain and one write and `fsync`; returns the new head (nil when `entries` is
+    /// empty and the journal too). Refuses when the chain is already broken (nothing is appended).
+    @discardableResult
+    public func append(contentsOf entries: [JournalEntry]) throws -> Head? {
         let lockPath = url.deletingLastPathComponent().appendingPathComponent("journal.lock").path
         guard let lock = try FileLock(path: lockPath, exclusive: true) else {
             throw ArchiveError.io(operation: "flock", path: lockPath, errno: EWOULDBLOCK)
@@ -124,14 +135,19 @@ public struct Journal: Sendable {
         defer { lock.unlock() }
         let report = try verify()
         if let problem = report.problem { throw ArchiveError.damaged("\(url.path): \(problem): nothing appended") }
-        var entry = entry
-        entry.seq = (report.head?.seq ?? 0) + 1
-        entry.previous = report.head?.sha256 ?? Self.genesis
-        let line = try Self.encode(entry)
+        var head = report.head
+        guard !entries.isEmpty else { return head }
+        var bytes: [UInt8] = []
+        for var entry in entries {
+            entry.seq = (head?.seq ?? 0) + 1
+            entry.previous = head?.sha256 ?? Self.genesis
+            let line = try Self.encode(entry)
+            bytes += [UInt8](line) + [10]
+            head = Head(seq: entry.seq, sha256: Self.hash(line))
+        }
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw ArchiveError.io(operation: "open", path: url.path, errno: errno) }
         defer { close(descriptor) }
-        let bytes = [UInt8](line) + [10]
         var written = 0
         while written < bytes.count {
             let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
@@ -142,7 +158,7 @@ public struct Journal: Sendable {
             written += count
         }
         if fsync(descriptor) != 0 { throw ArchiveError.io(operation: "fsync", path: url.path, errno: errno) }
-        return Head(seq: entry.seq, sha256: Self.hash(line))
+        return head
     }
 
     /// The entries, in file order (unreadable lines are left out: ``verify(witness:)`` names them).

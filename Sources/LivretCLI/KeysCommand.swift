@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LivretImport
+import LivretPipeline
 import LivretSign
 
 /// `livret keys …`: the lycée's signing key and certificate.
@@ -21,6 +22,11 @@ struct KeysCommand: ParsableCommand {
 struct KeysOptions: ParsableArguments {
     @Option(name: .long, help: "The keys folder (default: $LIVRET_KEYS, else Keys/ beside the archive home).")
     var keys: String?
+
+    /// The keys folder: --keys, else $LIVRET_KEYS, else Keys/ beside `archiveHome`.
+    func folder(archiveHome: URL) -> KeysFolder {
+        KeysFolder(url: KeysFolder.defaultURL(keysOption: keys, archiveHome: archiveHome))
+    }
 
     var folder: KeysFolder {
         let environment = ProcessInfo.processInfo.environment
@@ -143,4 +149,20 @@ struct KeysShowCommand: ParsableCommand {
             print("chain \(index + 1):      \(issuer.subject) (SHA-256 \(CertificateSummary.fingerprint(issuer)))")
         }
     }
+}
+
+/// The signing of a render or print run: the keys folder's identity with the clock's time (whole
+/// seconds, UTC) as /M, or nil when the folder holds no key. A key that is present but cannot be
+/// used (mismatched, expired, readable by others) is an error (exit 1), as is a missing key when
+/// `required`.
+func livretSigning(_ folder: KeysFolder, command: String, required: Bool) throws -> LivretSigning? {
+    guard folder.hasIdentity else {
+        if required {
+            printError("livret \(command): no signing key in \(folder.url.path): nothing was written (create one with `livret keys init --etablissement etablissement.json --keys \(folder.url.path)`, or give --keys DIR)")
+            throw ExitCode(LivretExit.refused)
+        }
+        return nil
+    }
+    let identity = try signCall(command) { () throws(SignError) in try folder.load() }
+    return LivretSigning(signer: PAdESSigner(signer: identity.signer), date: Date())
 }

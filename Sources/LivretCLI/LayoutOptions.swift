@@ -70,6 +70,9 @@ func pipelineExit(_ error: PipelineError) -> ExitCode {
     case .pdf:
         printError("livret: \(error)")
         return ExitCode(LivretExit.software)
+    case .signing(let signError):
+        printError("livret: \(error)")
+        return ExitCode(signError.code == .io ? LivretExit.io : LivretExit.refused)
     case .io:
         printError("livret: \(error)")
         return ExitCode(LivretExit.io)

@@ -4,6 +4,7 @@ import LivretArchive
 import LivretLayout
 import LivretModel
 import LivretPipeline
+import LivretSign
 import Logging
 
 struct PrintRunCommand: AsyncParsableCommand {
@@ -37,6 +38,19 @@ struct PrintRunCommand: AsyncParsableCommand {
             whose livret cannot be printed (text that cannot fit, invalid document) does not \
             stop the others: the run finishes, lists the failures, and exits 1.
 
+            Signatures: when the keys folder (--keys DIR, else $LIVRET_KEYS, else Keys/ beside \
+            the archive home) holds the lycée's key, every pupil's livret is signed (PAdES B-B, \
+            an incremental update after the unsigned bytes; the signing time /M is the run's \
+            clock time, recorded in print-run.json). Class PDFs and hand-over sheets are not \
+            signed (they go to the print shop). Without a key the livrets are printed unsigned \
+            and a warning says how to create one; --require-signature makes that an error (exit \
+            1, nothing written). With --archive, each signed livret is also recorded in the \
+            journal of that archive home (journal.jsonl: time, --user, INE, object version, \
+            SHA-256; no mark, no appreciation), and the journal's head after the class is \
+            printed at the bottom of its hand-over sheet; without --archive nothing is \
+            recorded. The SHA-256 on the hand-over sheets and in print-run.json are \
+            those of the files as written (signed).
+
             Exit codes: 0 every pupil printed; 1 some pupils failed, or --paper-only names \
             INEs that are not in the dataset, or the input was refused, or the output \
             folder is in use by another run; 64 wrong usage; 74 I/O error.
@@ -69,6 +83,14 @@ struct PrintRunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also put each pupil's PDF and its document into this archive home as they are printed (an unchanged PDF makes no new version).", valueName: "path"))
     var archive: String?
 
+    @Option(help: ArgumentHelp("Who issues the livrets, recorded in the journal (default: $LIVRET_USER, else $USER).", valueName: "name"))
+    var user: String?
+
+    @Flag(name: .customLong("require-signature"), help: "Refuse to print (exit 1, nothing written) when there is no signing key.")
+    var requireSignature = false
+
+    @OptionGroup var keys: KeysOptions
+
     @Flag(help: "Print nothing but errors (no progress line, no summary).")
     var quiet = false
 
@@ -86,8 +108,14 @@ struct PrintRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
-        let renderer = try layoutOptions.renderer()
+        var renderer = try layoutOptions.renderer()
+        let keysFolder = keys.folder(archiveHome: ArchiveOptions.home(archive))
+        let signing = try livretSigning(keysFolder, command: "print-run", required: requireSignature)
+        renderer = renderer.signing(with: signing)
         try prepareOutputFolder(out)
+        if signing == nil {  // after the output folder's check: a run refused before it prints says only why
+            printError("livret print-run: the livrets are NOT signed: no signing key in \(keysFolder.url.path) (create one with `livret keys init --etablissement etablissement.json --keys \(keysFolder.url.path)`, give --keys DIR, or --require-signature to refuse unsigned runs)")
+        }
         var archiveHandle: Archive?
         if let archive {
             var logger = Logger(label: "livret.archive")
@@ -101,7 +129,10 @@ struct PrintRunCommand: AsyncParsableCommand {
         let printer = isatty(STDERR_FILENO) == 1 && !quiet ? PrintProgress() : nil
         let summary: PrintRun.Summary
         do {
-            summary = try await PrintRun(options: options, renderer: renderer, archive: archiveHandle)
+            // The journal lives in the archive home: without --archive, nothing is recorded.
+            let journal = archive != nil && signing != nil
+                ? JournalRecorder(journal: Journal(home: URL(fileURLWithPath: archive!)), actor: user ?? ArchiveUser.current.name) : nil
+            summary = try await PrintRun(options: options, renderer: renderer, archive: archiveHandle, journal: journal)
                 .run(on: BlockingExecutor(width: jobs)) { event in printer?.show(event) }
         } catch {
             throw pipelineExit(error)
@@ -125,6 +156,14 @@ struct PrintRunCommand: AsyncParsableCommand {
             }
             if let created = c.archivedNewVersions, let unchanged = c.archivedUnchanged {
                 lines.append("archive \(archive ?? ""): \(created) new version(s), \(unchanged) unchanged")
+            }
+            if let signature = summary.signature {
+                lines.append("signed: every pupil's livret, at \(signature.time), certificate SHA-256 \(signature.certificateSHA256.prefix(23))…")
+            }
+            if let journal = summary.journal {
+                lines.append("journal: \(journal.recorded) entr\(journal.recorded == 1 ? "y" : "ies") recorded, head \(journal.head ?? "(chain broken)")")
+            } else if summary.signature != nil {
+                lines.append("journal: nothing recorded (no --archive: the journal lives in the archive home)")
             }
             if c.failed > 0 { lines.append("\(c.failed) pupil(s) NOT printed: see above and print-run.json") }
             lines.append("summary: \(URL(fileURLWithPath: out).appendingPathComponent("print-run.json").path)")

@@ -96,9 +96,13 @@ public struct EmargementSheet: Sendable {
         public var anneeScolaire: String
         /// `YYYY-MM-DD`.
         public var date: String
+        /// The head of the journal after this class's livrets were recorded (`seq:16 hex`),
+        /// printed at the bottom of each page; nil: none.
+        public var journal: String?
 
         /// - Parameters: see the properties; `date` is the hand-over date (YYYY-MM-DD).
-        public init(etablissement: String, uai: String, division: String, anneeScolaire: String, date: String) {
+        public init(etablissement: String, uai: String, division: String, anneeScolaire: String, date: String, journal: String? = nil) {
+            self.journal = journal
             self.etablissement = etablissement
             self.uai = uai
             self.division = division
@@ -219,7 +223,7 @@ public struct EmargementSheet: Sendable {
         var pages: [Page] = []
         for (index, body) in bodies.enumerated() {
             var pageItems = body
-            let footer = try fit("\(header.etablissement) — \(header.division) — \(label("page")) \(index + 1) \(label("pageOf")) \(bodies.count)", .regular, spec.sizes.small, width, lines: 1)
+            let footer = try fit("\(header.etablissement) — \(header.division) — \(label("page")) \(index + 1) \(label("pageOf")) \(bodies.count)\(header.journal.map { " — Journal : \($0)" } ?? "")", .regular, spec.sizes.small, width, lines: 1)
             let footerTop = spec.page.height - m.bottom + 6
             pageItems.append(.rule(x1: m.left, y1: footerTop - 2, x2: m.left + width, y2: footerTop - 2, width: 0.25, color: .gray(0.45)))
             draw(footer, m.left, footerTop, width, into: &pageItems)

@@ -2,6 +2,7 @@ import Foundation
 import LivretLayout
 import LivretModel
 import LivretPDF
+import LivretSign
 
 /// Why the pipeline stopped. A caller maps each case to its own terms: the command line to exit
 /// codes (refused and layout: 1, pdf: 70, io: 74), a server to HTTP statuses.
@@ -21,6 +22,8 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     case io(IOError)
     /// The output folder is in use by another print run.
     case busy(path: String)
+    /// A livret could not be signed, or no signing key was present when one was required.
+    case signing(SignError)
 
     /// The message, naming the file, document or field concerned.
     public var description: String {
@@ -32,6 +35,7 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
         case .layout(let error): error.description
         case .pdf(let error): error.description
         case .io(let error): error.description
+        case .signing(let error): error.description
         case .busy(let path):
             "\(path) is in use by another print run (its lock is held); wait for it to finish, or choose another output folder"
         }

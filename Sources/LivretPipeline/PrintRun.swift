@@ -3,6 +3,7 @@ import LivretArchive
 import LivretLayout
 import LivretModel
 import LivretPDF
+import LivretSign
 import Synchronization
 
 /// What a print run reports while it works (no terminal output: the caller shows it its way).
@@ -121,6 +122,24 @@ public struct PrintRun: Sendable {
         public var emargementFile: String?
     }
 
+    /// How the pupils' livrets of a run were signed.
+    public struct SignatureRecord: Codable, Sendable, Hashable {
+        /// The signing time written in every signature (/M), UTC, whole seconds.
+        public var time: String
+        /// The certificate's subject.
+        public var certificateSubject: String
+        /// The SHA-256 fingerprint of the certificate (hex).
+        public var certificateSHA256: String
+    }
+
+    /// What a run recorded in the journal.
+    public struct JournalSummary: Codable, Sendable, Hashable {
+        /// Entries this run appended (one per signed livret issued).
+        public var recorded: Int
+        /// The journal's head after the run (`seq:sha256`), when the chain is intact.
+        public var head: String?
+    }
+
     /// `print-run.json`: what was printed, with the files' digests, and what failed.
     public struct Summary: Codable, Sendable, Hashable {
         /// Totals.
@@ -151,6 +170,10 @@ public struct PrintRun: Sendable {
         public var simplex: Bool
         /// The paper-only list's file name.
         public var paperOnly: String?
+        /// How the pupils' livrets were signed; nil: not signed.
+        public var signature: SignatureRecord?
+        /// With a journal: the entries this run recorded, and the journal's head after the run.
+        public var journal: JournalSummary?
         /// Totals.
         public var counts: Counts
         /// The divisions, by code.
@@ -174,14 +197,18 @@ public struct PrintRun: Sendable {
     public internal(set) var renderer: LivretRenderer
     /// When given, each pupil's PDF and its document are put into the archive as they are printed.
     public let archive: Archive?
+    /// When given (and the livrets are signed), each signed livret issued is recorded in this
+    /// journal, a division at a time, before its hand-over sheet is drawn (which prints the head).
+    public let journal: JournalRecorder?
     let sheet: EmargementSheet
 
     /// Prepares a print run; the hand-over sheet's layout (`emargement.json`) is read from the
     /// renderer's layouts folder.
-    public init(options: Options, renderer: LivretRenderer, archive: Archive? = nil) throws(PipelineError) {
+    public init(options: Options, renderer: LivretRenderer, archive: Archive? = nil, journal: JournalRecorder? = nil) throws(PipelineError) {
         self.options = options
         self.renderer = renderer
         self.archive = archive
+        self.journal = journal
         let spec: EmargementSheet.Spec
         do {
             spec = try EmargementSheet.Spec.load(from: renderer.resources.layouts.appendingPathComponent("emargement.json"))
@@ -268,6 +295,32 @@ public struct PrintRun: Sendable {
     public func run(
         on executor: BlockingExecutor, progress: @escaping @Sendable (PrintRunProgress) -> Void = { _ in }
     ) async throws(PipelineError) -> Summary {
+        // The synchronous work is kept out of this async function (`@inline(never)`): inlined, its
+        // throwing calls crash Swift 6.3's coroutine splitting in release builds.
+        let prepared = try prepare()
+        progress(.started(pupils: prepared.selected.count))
+        // Every layout the documents name, loaded once for the whole run.
+        var run = self
+        run.renderer = renderer.loading(Set(prepared.selected.compactMap(\.modele)))
+        let results = await run.printDivisions(prepared.divisions, on: executor, progress: progress)
+        progress(.finished)
+        return try run.summarize(prepared, results)
+    }
+
+    /// What `run` prepared before printing: the selection, and the lock on the output folder.
+    struct Prepared: Sendable {
+        var selected: [Entry]
+        var readFailures: [Failure]
+        var unknown: [UnknownPaperOnly]
+        var codes: [String]
+        var divisions: [(String, [Entry])]
+        var summaryURL: URL
+        var lock: OutputLock
+    }
+
+    /// Reads and selects, locks the output folder, removes the earlier summary.
+    @inline(never)
+    func prepare() throws(PipelineError) -> Prepared {
         let dataset = try Dataset(directory: options.dataset)
         let (all, readFailures) = Self.readDataset(dataset)
         var selected = all
@@ -300,7 +353,6 @@ public struct PrintRun: Sendable {
             throw .io(error)
         }
         let lock = try OutputLock(directory: options.output)
-        defer { withExtendedLifetime(lock) {} }
         let summaryURL = options.output.appendingPathComponent(Self.summaryFileName)
         if unlink(summaryURL.path) != 0 && errno != ENOENT {
             throw .io(IOError.current(.remove, path: summaryURL.path))
@@ -315,22 +367,27 @@ public struct PrintRun: Sendable {
                 unlink(folder.appendingPathComponent("\(OutputNames.fileName(ine)).pdf").path)
             }
         }
-        progress(.started(pupils: selected.count))
-
-        // Every layout the documents name, loaded once for the whole run.
-        var run = self
-        run.renderer = renderer.loading(Set(selected.compactMap(\.modele)))
         let divisions = codes.map { code in
             (code, byDivision[code]!.sorted { FrenchCollation.precedes(($0.nom, $0.prenoms, $0.ine), ($1.nom, $1.prenoms, $1.ine)) })
         }
-        let results = await run.printDivisions(divisions, on: executor, progress: progress)
-        progress(.finished)
+        return Prepared(
+            selected: selected, readFailures: readFailures, unknown: unknown, codes: codes, divisions: divisions,
+            summaryURL: summaryURL, lock: lock)
+    }
 
+    /// The summary of the divisions printed, written to `print-run.json` (the lock still held).
+    @inline(never)
+    func summarize(_ prepared: Prepared, _ results: [DivisionResult]) throws(PipelineError) -> Summary {
+        defer { withExtendedLifetime(prepared.lock) {} }
         var summary = Summary(
             livret: options.version, date: options.date, simplex: options.simplex,
             paperOnly: options.paperOnly?.lastPathComponent,
-            counts: .init(divisions: codes.count, pupils: selected.count + readFailures.count, printed: 0, failed: readFailures.count, pages: 0, files: 0),
-            divisions: [], pupils: [], files: [], failures: readFailures, unknownPaperOnly: unknown)
+            signature: Self.signatureRecord(renderer.signing),
+            counts: .init(
+                divisions: prepared.codes.count, pupils: prepared.selected.count + prepared.readFailures.count, printed: 0,
+                failed: prepared.readFailures.count, pages: 0, files: 0),
+            divisions: [], pupils: [], files: [], failures: prepared.readFailures, unknownPaperOnly: prepared.unknown)
+        summary.journal = journalSummary(results)
         for result in results {
             summary.divisions.append(result.record)
             summary.pupils += result.pupils
@@ -347,14 +404,31 @@ public struct PrintRun: Sendable {
         }
         summary.files.sort { $0.path < $1.path }
         do {
-            try AtomicFile.write(CanonicalJSON.encode(summary), to: summaryURL)
+            try AtomicFile.write(CanonicalJSON.encode(summary), to: prepared.summaryURL)
         } catch {
-            throw .io(error, path: summaryURL.path)
+            throw .io(error, path: prepared.summaryURL.path)
         }
         // An I/O failure (a full disk…) is not a pupil's fault: the run says so as an I/O error,
         // once the summary of what was written is beside the files.
         if let io = results.lazy.compactMap(\.ioError).first { throw .io(io) }
         return summary
+    }
+
+    /// How the livrets were signed, for the summary.
+    static func signatureRecord(_ signing: LivretSigning?) -> SignatureRecord? {
+        guard let signing else { return nil }
+        let certificate = CertificateSummary(signing.signer.signer.certificate)
+        return SignatureRecord(time: signing.timestamp, certificateSubject: certificate.subject, certificateSHA256: certificate.sha256Fingerprint)
+    }
+
+    /// What the run recorded in the journal, and the head after it (nil: no journal, or unsigned).
+    func journalSummary(_ results: [DivisionResult]) -> JournalSummary? {
+        guard let journal, renderer.signing != nil else { return nil }
+        var recorded = 0
+        for result in results where !result.journalFailed { recorded += result.journalEntries.count }
+        let head: String?
+        do { head = try journal.journal.verify().head?.description } catch { head = nil }
+        return JournalSummary(recorded: recorded, head: head)
     }
 
     /// Every division, in the order given. Divisions run as child tasks, their blocking work on
@@ -417,6 +491,10 @@ public struct PrintRun: Sendable {
         /// The first I/O error met (a full disk, a folder that went away): the run reports it
         /// as an I/O failure, not as input refused.
         var ioError: IOError?
+        /// The journal entries of the signed livrets issued, recorded before the sheet is drawn.
+        var journalEntries: [JournalEntry] = []
+        /// Whether the journal refused them.
+        var journalFailed = false
 
         init(code: String) {
             record = DivisionRecord(code: code, printed: 0, failed: 0, pages: 0)
@@ -517,7 +595,8 @@ public struct PrintRun: Sendable {
             if outcome.pages > 0 {
                 do { try writer.finish() } catch { throw .pdf(error) }
             }
-            try publish(files, handle: handle, outcome: outcome, sheet: sheetPDF(files, rows: result.rows, fonts: pdfFonts), into: &result)
+            let head = record(&result)
+            try publish(files, handle: handle, outcome: outcome, sheet: sheetPDF(files, rows: result.rows, fonts: pdfFonts, journal: head), into: &result)
         } catch {
             result.close(error)
             return result
@@ -554,7 +633,8 @@ public struct PrintRun: Sendable {
                 return (pupils, .failure(.pdf(error)), error)
             }
             run.printPupils(files, entries, fonts: fonts, into: &pupils, progress: progress, alongside: nil)
-            return (pupils, run.sheetPDF(files, rows: pupils.rows, fonts: fonts), nil)
+            let head = run.record(&pupils)
+            return (pupils, run.sheetPDF(files, rows: pupils.rows, fonts: fonts, journal: head), nil)
         }
         result = pupilStream.0
         let outcome: ClassOutcome
@@ -618,6 +698,23 @@ public struct PrintRun: Sendable {
         result.record.emargementFile = sheetName
     }
 
+    /// Records the division's signed livrets in the journal; returns the head to print on the
+    /// hand-over sheet (`seq:16 hex`), or nil (no journal, nothing signed, or the journal refused:
+    /// then a failure of the division, the livrets being issued but not recorded).
+    func record(_ result: inout DivisionResult) -> String? {
+        guard let journal, !result.journalEntries.isEmpty else { return nil }
+        do {
+            let head = try journal.append(result.journalEntries)
+            return head?.short
+        } catch {
+            result.journalFailed = true
+            result.failures.append(Failure(
+                ine: nil, division: result.record.code, source: "division \(result.record.code)",
+                reason: "\(result.journalEntries.count) livret(s) issued but not recorded in the journal \(journal.journal.url.path): \(error)"))
+            return nil
+        }
+    }
+
     /// A hand-over sheet's bytes and page count.
     struct SheetPDF: Sendable {
         var data: Data
@@ -625,11 +722,12 @@ public struct PrintRun: Sendable {
     }
 
     /// The hand-over sheet of the pupils printed (`rows`), drawn with `fonts`.
-    private func sheetPDF(_ files: DivisionFiles, rows: [EmargementSheet.Row], fonts: PDFFonts) -> Result<SheetPDF, PipelineError> {
+    private func sheetPDF(_ files: DivisionFiles, rows: [EmargementSheet.Row], fonts: PDFFonts, journal: String?) -> Result<SheetPDF, PipelineError> {
         guard let first = files.first else { return .failure(.refused("division \(files.code): no pupil")) }
         let etab = first.etablissement
         let header = EmargementSheet.Header(
-            etablissement: etab.nom, uai: etab.uai, division: files.code, anneeScolaire: first.annees.last ?? "", date: options.date)
+            etablissement: etab.nom, uai: etab.uai, division: files.code, anneeScolaire: first.annees.last ?? "", date: options.date,
+            journal: journal)
         let sheetPages: [Page]
         do { sheetPages = try sheet.layout(header: header, rows: rows) } catch { return .failure(.layout(error)) }
         do {
@@ -750,6 +848,11 @@ public struct PrintRun: Sendable {
                     }
                 }
                 alongside?(entry, pages, engine, typesetter)
+                if let journal, let signing = renderer.signing {
+                    result.journalEntries.append(JournalEntry(
+                        time: signing.date, actor: journal.actor, action: "print-run", ine: document.eleve.ine,
+                        object: archived == nil ? nil : Archive.objectID(ine: document.eleve.ine), version: archived?.version, sha256: digest))
+                }
                 let relative = "\(files.fileCode)/\(name)"
                 result.pupils.append(PupilRecord(
                     ine: entry.ine, division: code, file: relative, pages: pages.count, sha256: digest,
@@ -765,5 +868,28 @@ public struct PrintRun: Sendable {
                 progress(.pupil(pages: 0))
             }
         }
+    }
+}
+
+/// The journal a print run records its signed livrets in, and who issues them. Divisions printed
+/// at once append through one lock, so their entries are never interleaved within a division.
+public final class JournalRecorder: Sendable {
+    /// The journal (in the archive home).
+    public let journal: Journal
+    /// Who issues the livrets (a user name, `Name <address>`).
+    public let actor: String
+    private let lock = Mutex(())
+
+    /// - Parameters:
+    ///   - journal: the journal to append to.
+    ///   - actor: who issues the livrets.
+    public init(journal: Journal, actor: String) {
+        self.journal = journal
+        self.actor = actor
+    }
+
+    /// Appends `entries`; returns the new head.
+    func append(_ entries: [JournalEntry]) throws -> Journal.Head? {
+        try lock.withLock { _ in try journal.append(contentsOf: entries) }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import LivretLayout
 import LivretModel
 import LivretPDF
+import LivretSign
 
 /// Where the pipeline finds its resources. Found by the caller (see `ResourceLocator`), never
 /// guessed by the libraries.
@@ -41,6 +42,9 @@ public struct LivretRenderer: Sendable {
     /// The layout of documents without a `modele`, and of the hand-over sheets' fonts.
     public let defaultLayout: String
     private var engines: [String: Result<LivretLayoutEngine, PipelineError>]
+    /// When set, every livret is signed in ``finish(_:document:)`` (an incremental update after
+    /// the unsigned bytes); nil: livrets are not signed.
+    public private(set) var signing: LivretSigning?
 
     /// Loads the layout the caller asked for (else the default) and those named in `modeles`.
     /// A `modele` that cannot be loaded is not an error here: the documents naming it fail
@@ -97,6 +101,13 @@ public struct LivretRenderer: Sendable {
         } catch {
             return .failure(.layout(error))
         }
+    }
+
+    /// The same renderer, signing every livret it finishes with `signing` (nil: unsigned).
+    public func signing(with signing: LivretSigning?) -> LivretRenderer {
+        var copy = self
+        copy.signing = signing
+        return copy
     }
 
     /// The engine of the default layout (the one asked for, else `gt-2012`).
@@ -156,9 +167,40 @@ public struct LivretRenderer: Sendable {
         return try finish(data, document: document)
     }
 
-    /// The last step of every livret PDF: today the finished PDF/A bytes as drawn. Signatures
-    /// will be applied here (an incremental update), so that every caller gets them.
+    /// The last step of every livret PDF: the finished PDF/A bytes as drawn, and, with a signer,
+    /// the lycée's PAdES signature appended as an incremental update: the bytes before the
+    /// signature are exactly the unsigned render's.
     func finish(_ pdf: Data, document: LivretDocument) throws(PipelineError) -> Data {
-        pdf
+        guard let signing else { return pdf }
+        do {
+            return Data(try signing.signer.sign(pdf: [UInt8](pdf), date: signing.date, name: "livret \(document.eleve.ine)"))
+        } catch {
+            throw .signing(error)
+        }
+    }
+}
+
+/// How the livrets are signed: the PDF signer and the claimed signing time (/M) of every
+/// signature. The time must be the real time of issue (a verifier checks the certificate's
+/// validity at /M): callers give the clock's time, not the date printed on the hand-over sheets.
+public struct LivretSigning: Sendable {
+    /// The PDF signer (the lycée's key and certificate).
+    public var signer: PAdESSigner
+    /// The signing time written in each signature's /M (whole seconds, UTC).
+    public var date: Date
+
+    /// - Parameters:
+    ///   - signer: the PDF signer.
+    ///   - date: the signing time; its fraction of a second is dropped (/M has whole seconds).
+    public init(signer: PAdESSigner, date: Date) {
+        self.signer = signer
+        self.date = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+    }
+
+    /// `2016-07-02T14:30:00Z`.
+    public var timestamp: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
     }
 }

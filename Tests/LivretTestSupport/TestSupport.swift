@@ -82,11 +82,18 @@ public enum TestSupport {
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
-    /// Runs `livret` with arguments.
+    /// Runs `livret` with arguments. Unless the caller sets `LIVRET_KEYS`, it names a keys folder
+    /// that does not exist: a `Keys/` left by `make run` beside the default archive, or the
+    /// tester's own `$LIVRET_KEYS`, never signs a test's print run (tests that sign pass --keys).
     @discardableResult
     public static func livret(_ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
-        try run(livretBinary.path, arguments, input: input, environment: environment)
+        var environment = environment ?? [:]
+        if environment["LIVRET_KEYS"] == nil { environment["LIVRET_KEYS"] = noKeys.path }
+        return try run(livretBinary.path, arguments, input: input, environment: environment)
     }
+
+    /// A keys folder that does not exist (inside the process's temporary folder).
+    public static let noKeys: URL = temporaryRoot.appendingPathComponent("no-keys")
 
     /// A new empty directory inside this test process's own temporary folder, which is removed
     /// when the process exits (a test may also remove its directory when done).
