@@ -62,7 +62,7 @@ extension ResourceLocator {
 func pipelineExit(_ error: PipelineError) -> ExitCode {
     switch error {
     case .layoutName(let name, nil, let reason):
-        printError("livret: --layout '\(name.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined())' \(reason)")
+        printError("livret: --layout \(MessageText.quoted(name)) \(reason)")
         return ExitCode(LivretExit.refused)
     case .refused, .layoutName, .document, .layout, .busy:
         printError("livret: \(error)")

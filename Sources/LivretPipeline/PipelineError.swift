@@ -41,13 +41,11 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// A name as it may be shown: control characters escaped, cut after 60 characters.
+    /// A name as it may be shown: escaped as every message is (`MessageText.escaped`), cut
+    /// after 60 characters.
     static func quoted(_ name: String) -> String {
-        var text = ""
-        for scalar in name.unicodeScalars.prefix(60) {
-            if scalar.properties.generalCategory == .control { text += String(format: "\\u{%X}", scalar.value) } else { text.unicodeScalars.append(scalar) }
-        }
-        return name.unicodeScalars.count > 60 ? text + "…" : text
+        let shown = MessageText.escaped(String(String.UnicodeScalarView(name.unicodeScalars.prefix(60))))
+        return name.unicodeScalars.count > 60 ? shown + "…" : shown
     }
 
     /// Any error met while reading or writing `path`, as `.io`: an `IOError` as it is, a
