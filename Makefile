@@ -33,6 +33,7 @@ test: deps test-deps
 	LIVRET_SHARED_TOOLS=$(SHARED)/tools LIVRET_PYENV=$$(scripts/python-env) HOSTILE='$(HOSTILE)' scripts/hostile-tests
 
 bench: build test-deps
+	@scripts/ensure-deps bench
 	@scripts/bench $(RELEASE_BIN) $(SHARED)/tools
 
 clean:
