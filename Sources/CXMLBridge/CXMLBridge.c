@@ -171,12 +171,28 @@ static void forward_stream_validation_error(void *user_data, xmlErrorPtr err) {
     }
 }
 
+/* The bytes of a document held in memory, handed to libxml2 a chunk at a time. */
+typedef struct memory_reader { const char *bytes; size_t length; size_t offset; } memory_reader;
+
+static int read_memory(void *context, char *buffer, int length) {
+    memory_reader *reader = context;
+    if (length <= 0) return 0;
+    size_t count = reader->length - reader->offset;
+    if (count > (size_t)length) count = (size_t)length;
+    memcpy(buffer, reader->bytes + reader->offset, count);
+    reader->offset += count;
+    return (int)count;
+}
+
 /* Parses `bytes` with the context's handlers; the common part of cxml_parse and cxml_parse_records. */
-static xmlDocPtr parse_with(xmlParserCtxtPtr ctxt, const char *bytes, size_t length, const char *url, cxml_error *error) {
+static xmlDocPtr parse_with(xmlParserCtxtPtr ctxt, cxml_read_callback read, void *read_context, const char *url, cxml_error *error) {
     /* Never XML_PARSE_NOENT (entity substitution), XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
     int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES
                 | XML_PARSE_NOCDATA;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, bytes, (int)length, url, NULL, options);
+    /* Read through callbacks, not xmlCtxtReadMemory: libxml2 2.9 copies a memory input whole into
+       its buffer and keeps it to the end (a second copy of the file); a callback input is read a
+       few kilobytes at a time and what was parsed is let go. Same parser, same errors. */
+    xmlDocPtr doc = xmlCtxtReadIO(ctxt, read, NULL, read_context, url, NULL, options);
     int failed = doc == NULL || error->code != 0 || !ctxt->wellFormed;
     if (failed) {
         if (error->code == 0) {
@@ -238,15 +254,38 @@ cxml_document *cxml_parse(const char *bytes, size_t length, const char *url, cxm
     parse_state state = { 0 };
     xmlParserCtxtPtr ctxt = new_context(&state, length, error);
     if (ctxt == NULL) return NULL;
-    xmlDocPtr doc = parse_with(ctxt, bytes, length, url, error);
+    memory_reader reader = { bytes, length, 0 };
+    xmlDocPtr doc = parse_with(ctxt, read_memory, &reader, url, error);
     free_context(ctxt);
     return wrap_document(doc, error);
 }
+
+static cxml_document *parse_records(cxml_read_callback read, void *read_context, size_t length, const char *url,
+                                    int record_depth, cxml_record_sink records, void *records_context,
+                                    const cxml_schema *schema, cxml_error_sink invalid, void *invalid_context,
+                                    int *validation_status, cxml_error *error);
 
 cxml_document *cxml_parse_records(const char *bytes, size_t length, const char *url, int record_depth,
                                   cxml_record_sink records, void *records_context,
                                   const cxml_schema *schema, cxml_error_sink invalid, void *invalid_context,
                                   int *validation_status, cxml_error *error) {
+    memory_reader reader = { bytes, length, 0 };
+    return parse_records(read_memory, &reader, length, url, record_depth, records, records_context, schema, invalid,
+                         invalid_context, validation_status, error);
+}
+
+cxml_document *cxml_parse_records_io(cxml_read_callback read, void *read_context, const char *url, int record_depth,
+                                     cxml_record_sink records, void *records_context,
+                                     const cxml_schema *schema, cxml_error_sink invalid, void *invalid_context,
+                                     int *validation_status, cxml_error *error) {
+    return parse_records(read, read_context, 0, url, record_depth, records, records_context, schema, invalid,
+                         invalid_context, validation_status, error);
+}
+
+static cxml_document *parse_records(cxml_read_callback read, void *read_context, size_t length, const char *url,
+                                    int record_depth, cxml_record_sink records, void *records_context,
+                                    const cxml_schema *schema, cxml_error_sink invalid, void *invalid_context,
+                                    int *validation_status, cxml_error *error) {
     if (validation_status != NULL) *validation_status = 0;
     parse_state state = { 0 };
     xmlParserCtxtPtr ctxt = new_context(&state, length, error);
@@ -280,7 +319,7 @@ cxml_document *cxml_parse_records(const char *bytes, size_t length, const char *
            still reach keep_first_error (the first error, not libxml2's last). */
         ctxt->sax->serror = keep_first_error;
     }
-    xmlDocPtr doc = parse_with(ctxt, bytes, length, url, error);
+    xmlDocPtr doc = parse_with(ctxt, read, read_context, url, error);
     if (plug != NULL) {
         xmlSchemaSAXUnplug(plug);
         if (validation_status != NULL) *validation_status = xmlSchemaIsValid(vctxt) ? 0 : 1;

@@ -1,24 +1,58 @@
 import Foundation
 import LivretModel
 
-/// Builds the documents of one import (see `Importer`).
+/// Builds the documents of one import (see `Importer`), one pupil at a time as the LSL file streams.
+///
+/// `begin()` checks the SIECLE pupils; `add(_:)` takes each `<eleve>` as the LSL reader hands it
+/// out and builds its document at once (the pupil's LSL values are then let go); `finish(lsl:inputs:)`
+/// makes the checks across pupils (group blocks, avis for the examination) and the report. When the
+/// school year or the date of the documents must come from the LSL file itself (the SIECLE export
+/// gives neither), the pupils wait in memory until the whole file is read. Errors and warnings come
+/// in the same order as a whole-file read gives them.
 struct DocumentBuilder {
     let profile: EtablissementProfile
     let siecle: SiecleExport
-    let lsl: LSLFile
     let nomenclature: Nomenclature
     let labels: MatiereLabels
+    /// The LSL file's name and bytes (for the column of an element in messages).
+    let lslFileName: String
+    let lslSource: SourceText?
 
+    /// The errors and warnings of the pupils' documents (then, in `finish`, of the whole import).
     private var errors: [ImportIssue] = []
     private var warnings: [ImportIssue] = []
     private var counts = ImportReport.Counts()
 
-    init(profile: EtablissementProfile, siecle: SiecleExport, lsl: LSLFile, nomenclature: Nomenclature, labels: MatiereLabels) {
+    // What `begin` finds in the SIECLE export.
+    private var siecleById: [String: SiecleExport.Eleve] = [:]
+    private var identityErrors: [ImportIssue] = []
+    private var identityWarnings: [ImportIssue] = []
+    // What `add` finds in the LSL file.
+    private var pairErrors: [ImportIssue] = []
+    private var lslIds = Set<String>()
+    private var pairedIds: [String] = []
+    private var lslEleves = 0
+    private var latestAnnee: Int?
+    private var latestLSLDate: String?
+    /// The school year and the date of the documents, once known (`begin`, else `finish`).
+    private var year: (current: Int, dateDocument: String)?
+    /// Pupils waiting for `year` (only when the LSL file itself gives it).
+    private var waiting: [(identity: SiecleExport.Eleve, eleve: LSLFile.Eleve)] = []
+    // The documents built so far.
+    private var documents: [LivretDocument] = []
+    private var lines: [Int] = []
+    /// The line of each document's `<evaluation>`s (by scolarité, then evaluation), for group messages.
+    private var evaluationLines: [[[Int]]] = []
+    private var currentCourses: [String: Set<CourseKey>] = [:]
+
+    init(profile: EtablissementProfile, siecle: SiecleExport, nomenclature: Nomenclature, labels: MatiereLabels,
+         lslFileName: String, lslSource: SourceText?) {
         self.profile = profile
         self.siecle = siecle
-        self.lsl = lsl
         self.nomenclature = nomenclature
         self.labels = labels
+        self.lslFileName = lslFileName
+        self.lslSource = lslSource
     }
 
     /// One evaluation's place in the groups, for the group blocks.
@@ -32,122 +66,158 @@ struct DocumentBuilder {
         var line: Int
     }
 
+    private func issue(_ severity: ImportIssue.Severity, _ file: String, _ line: Int?, _ field: String?, _ message: String, eleve: String? = nil) -> ImportIssue {
+        ImportIssue(severity, file: file, line: line, column: column(file, line, field), field: field, eleve: eleve, message: message)
+    }
+
     private mutating func error(_ file: String, _ line: Int?, _ field: String?, _ message: String, eleve: String? = nil) {
-        errors.append(ImportIssue(.error, file: file, line: line, column: column(file, line, field), field: field, eleve: eleve, message: message))
+        errors.append(issue(.error, file, line, field, message, eleve: eleve))
     }
 
     private mutating func warning(_ file: String, _ line: Int?, _ field: String?, _ message: String, eleve: String? = nil) {
-        warnings.append(ImportIssue(.warning, file: file, line: line, column: column(file, line, field), field: field, eleve: eleve, message: message))
+        warnings.append(issue(.warning, file, line, field, message, eleve: eleve))
     }
 
     /// The column of the element a field names (`<ID_NATIONAL>`, `periode@moyenne`) on its line.
     private func column(_ file: String, _ line: Int?, _ field: String?) -> Int? {
         guard let line else { return nil }
-        let source = file == siecle.fileName ? siecle.source : file == lsl.fileName ? lsl.source : nil
+        let source = file == siecle.fileName ? siecle.source : file == lslFileName ? lslSource : nil
         var element = field.map { String($0.prefix { $0 != "@" && $0 != "." }) }
         element = element?.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
         return source?.column(line: line, element: element?.isEmpty == false ? element : nil)
     }
 
-    mutating func build(inputs: ImportInputs) throws(ImportFailure) -> PreparedImport {
+    /// Checks the SIECLE pupils (duplicates, INE) before the LSL file is read. With `holdingPupils`,
+    /// the pupils wait for `finish` even when the school year is known now.
+    mutating func begin(holdingPupils: Bool = false) {
         let siecleFile = siecle.fileName
-        let lslFile = lsl.fileName
-        errors += siecle.errors + lsl.errors
-        counts.siecleEleves = siecle.eleves.count
-        counts.lslEleves = lsl.eleves.count
-
-        // Identifiers and duplicates.
-        if let uai = lsl.etablissement, let problem = Identifiers.uaiProblem(uai) {
-            error(lslFile, lsl.etablissementLine, "<etablissement>", problem)
-        } else if let uai = lsl.etablissement, uai != profile.uai {
-            error(lslFile, lsl.etablissementLine, "<etablissement>", "UAI \(uai) is not the UAI \(profile.uai) of the établissement profile")
-        }
-        // (A UAJ with a bad check letter is reported by the reader.)
-        if let uai = siecle.uai, Identifiers.uaiProblem(uai) == nil, uai != profile.uai {
-            error(siecleFile, siecle.uaiLine, "<UAJ>", "UAI \(uai) is not the UAI \(profile.uai) of the établissement profile")
-        }
-        var siecleById: [String: SiecleExport.Eleve] = [:]
         var seenINE: [String: String] = [:]
         for eleve in siecle.eleves {
             let who = "ELEVE_ID \(eleve.eleveId)"
             if siecleById[eleve.eleveId] != nil {
-                error(siecleFile, eleve.line, "<ELEVE>@ELEVE_ID", "pupil \(eleve.eleveId) appears twice", eleve: who)
+                identityErrors.append(issue(.error, siecleFile, eleve.line, "<ELEVE>@ELEVE_ID", "pupil \(eleve.eleveId) appears twice", eleve: who))
                 continue
             }
             siecleById[eleve.eleveId] = eleve
             guard let ine = eleve.ine else {
-                error(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "missing INE", eleve: who)
+                identityErrors.append(issue(.error, siecleFile, eleve.ineLine, "<ID_NATIONAL>", "missing INE", eleve: who))
                 continue
             }
             if Identifiers.ineKind(ine) == nil {
-                error(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "\(MessageText.quoted(ine)) is not an INE of a known format", eleve: who)
+                identityErrors.append(issue(.error, siecleFile, eleve.ineLine, "<ID_NATIONAL>", "\(MessageText.quoted(ine)) is not an INE of a known format", eleve: who))
             } else if !Identifiers.beaCheckLetterMatches(ine) {
-                warning(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "INE-BEA \(MessageText.quoted(ine)): the check letter does not match (unverified rule)", eleve: who)
+                identityWarnings.append(issue(.warning, siecleFile, eleve.ineLine, "<ID_NATIONAL>", "INE-BEA \(MessageText.quoted(ine)): the check letter does not match (unverified rule)", eleve: who))
             }
             if let other = seenINE[ine] {
-                error(siecleFile, eleve.ineLine, "<ID_NATIONAL>", "INE \(ine) is also the INE of ELEVE_ID \(other)", eleve: who)
+                identityErrors.append(issue(.error, siecleFile, eleve.ineLine, "<ID_NATIONAL>", "INE \(ine) is also the INE of ELEVE_ID \(other)", eleve: who))
             }
             seenINE[ine] = eleve.eleveId
         }
-        var lslIds = Set<String>()
-        var pairs: [(SiecleExport.Eleve, LSLFile.Eleve)] = []
-        for eleve in lsl.eleves {
-            let who = "ELEVE_ID \(eleve.id)"
-            if !lslIds.insert(eleve.id).inserted {
-                error(lslFile, eleve.line, "<eleve>@id", "pupil \(eleve.id) appears twice", eleve: who)
-                continue
-            }
-            guard let identity = siecleById[eleve.id] else {
-                error(lslFile, eleve.line, "<eleve>@id", "pupil \(eleve.id) is not in the SIECLE export \(siecleFile)", eleve: who)
-                continue
-            }
-            pairs.append((identity, eleve))
+        if !holdingPupils, let current = siecle.anneeScolaire ?? profile.anneeScolaire.flatMap({ Int($0.prefix(4)) }),
+           let date = siecle.dateExport {
+            year = (current, date)
         }
+    }
+
+    /// Takes one `<eleve>` of the LSL file, in file order: pairs it with its SIECLE pupil and builds
+    /// its document (or keeps it until the school year is known).
+    mutating func add(_ eleve: LSLFile.Eleve) {
+        lslEleves += 1
+        for scolarite in eleve.scolarites {
+            latestAnnee = max(latestAnnee ?? scolarite.annee, scolarite.annee)
+            let dates = scolarite.evaluations.compactMap(\.date)
+                + [scolarite.avisEngagement, scolarite.avisInvestissement, scolarite.avisChefEtab].compactMap { $0?.date }
+            for date in dates where LivretDocument.isDate(date) && date > (latestLSLDate ?? "") { latestLSLDate = date }
+        }
+        let who = "ELEVE_ID \(eleve.id)"
+        if !lslIds.insert(eleve.id).inserted {
+            pairErrors.append(issue(.error, lslFileName, eleve.line, "<eleve>@id", "pupil \(eleve.id) appears twice", eleve: who))
+            return
+        }
+        guard let identity = siecleById[eleve.id] else {
+            pairErrors.append(issue(.error, lslFileName, eleve.line, "<eleve>@id", "pupil \(eleve.id) is not in the SIECLE export \(siecle.fileName)", eleve: who))
+            return
+        }
+        pairedIds.append(identity.eleveId)
+        if let year {
+            build(identity: identity, eleve: eleve, year: year)
+        } else {
+            waiting.append((identity, eleve))
+        }
+    }
+
+    /// Builds one pupil's document and keeps what the checks across pupils need.
+    private mutating func build(identity: SiecleExport.Eleve, eleve: LSLFile.Eleve, year: (current: Int, dateDocument: String)) {
+        guard let built = document(identity: identity, eleve: eleve, currentYear: year.current, dateDocument: year.dateDocument) else { return }
+        documents.append(built)
+        lines.append(eleve.line)
+        for scolarite in built.scolarites where scolarite.anneeScolaire == year.current {
+            for evaluation in scolarite.evaluations where !Self.isDivisionCourse(evaluation) {
+                currentCourses[identity.eleveId, default: []].insert(CourseKey(code: evaluation.codeMatiere, modalite: evaluation.modalite.rawValue))
+            }
+        }
+        // The first `<evaluation>` of the pupil for each year, matière and modalité (a pupil's first
+        // `<eleve>` is the one paired: any earlier one with its id would have made this one a duplicate).
+        var first: [String: Int] = [:]
+        for scolarite in eleve.scolarites {
+            for evaluation in scolarite.evaluations {
+                let key = "\(scolarite.annee) \(evaluation.codeMatiere) \(evaluation.modalite.rawValue)"
+                if first[key] == nil { first[key] = evaluation.line }
+            }
+        }
+        evaluationLines.append(built.scolarites.map { scolarite in
+            scolarite.evaluations.map { first["\(scolarite.anneeScolaire) \($0.codeMatiere) \($0.modalite.rawValue)"] ?? eleve.line }
+        })
+    }
+
+    /// The checks across pupils, once the whole LSL file is read (`lsl`: its header and its reader's
+    /// errors); throws every error, else gives the documents and the report.
+    mutating func finish(lsl: LSLFile, inputs: ImportInputs) throws(ImportFailure) -> PreparedImport {
+        let siecleFile = siecle.fileName
+        let lslFile = lslFileName
+        if self.year == nil {
+            let current = siecle.anneeScolaire ?? profile.anneeScolaire.flatMap { Int($0.prefix(4)) } ?? latestAnnee ?? 0
+            self.year = (current, siecle.dateExport ?? latestLSLDate ?? "\(current + 1)-07-01")
+        }
+        let year = self.year!
+        let currentYear = year.current
+        for (identity, eleve) in waiting { build(identity: identity, eleve: eleve, year: year) }
+        waiting = []
+        counts.siecleEleves = siecle.eleves.count
+        counts.lslEleves = lslEleves
+
+        // Every error and warning so far, in the order of a whole-file read: the readers', the
+        // identifiers' and duplicates', then the documents'.
+        var uaiErrors: [ImportIssue] = []
+        if let uai = lsl.etablissement, let problem = Identifiers.uaiProblem(uai) {
+            uaiErrors.append(issue(.error, lslFile, lsl.etablissementLine, "<etablissement>", problem))
+        } else if let uai = lsl.etablissement, uai != profile.uai {
+            uaiErrors.append(issue(.error, lslFile, lsl.etablissementLine, "<etablissement>", "UAI \(uai) is not the UAI \(profile.uai) of the établissement profile"))
+        }
+        // (A UAJ with a bad check letter is reported by the reader.)
+        if let uai = siecle.uai, Identifiers.uaiProblem(uai) == nil, uai != profile.uai {
+            uaiErrors.append(issue(.error, siecleFile, siecle.uaiLine, "<UAJ>", "UAI \(uai) is not the UAI \(profile.uai) of the établissement profile"))
+        }
+        var noEvaluations: [ImportIssue] = []
         for eleve in siecle.eleves where !lslIds.contains(eleve.eleveId) {
-            warning(siecleFile, eleve.line, "<ELEVE>", "pupil has no evaluations in \(lslFile): no livret written", eleve: eleve.ine ?? "ELEVE_ID \(eleve.eleveId)")
+            noEvaluations.append(issue(.warning, siecleFile, eleve.line, "<ELEVE>", "pupil has no evaluations in \(lslFile): no livret written", eleve: eleve.ine ?? "ELEVE_ID \(eleve.eleveId)"))
         }
+        errors = siecle.errors + lsl.errors + uaiErrors + identityErrors + pairErrors + errors
+        warnings = identityWarnings + noEvaluations + warnings
+        identityErrors = []
+        pairErrors = []
 
-        let currentYear = siecle.anneeScolaire
-            ?? profile.anneeScolaire.flatMap { Int($0.prefix(4)) }
-            ?? lsl.eleves.flatMap { $0.scolarites.map(\.annee) }.max() ?? 0
-        let dateDocument = siecle.dateExport ?? latestDate() ?? "\(currentYear + 1)-07-01"
-
-        // Documents, group memberships.
-        var documents: [LivretDocument] = []
-        var lines: [Int] = []
-        var memberships: [Membership] = []
-        var currentCourses: [String: Set<CourseKey>] = [:]
-        for (identity, eleve) in pairs {
-            guard let built = document(identity: identity, eleve: eleve, currentYear: currentYear, dateDocument: dateDocument) else { continue }
-            let index = documents.count
-            documents.append(built)
-            lines.append(eleve.line)
-            for (s, scolarite) in built.scolarites.enumerated() where scolarite.anneeScolaire == currentYear {
-                for evaluation in scolarite.evaluations where !Self.isDivisionCourse(evaluation) {
-                    currentCourses[identity.eleveId, default: []].insert(CourseKey(code: evaluation.codeMatiere, modalite: evaluation.modalite.rawValue))
-                }
-                _ = s
-            }
-            _ = index
-        }
+        // Group memberships.
+        var documents = self.documents
+        self.documents = []
         var members: [String: [String]] = [:]
-        for (identity, _) in pairs {
-            for group in siecle.groups(of: identity.eleveId) { members[group, default: []].append(identity.eleveId) }
+        for eleveId in pairedIds {
+            for group in siecle.groups(of: eleveId) { members[group, default: []].append(eleveId) }
         }
         let assignment = GroupAssignment(members: members, courses: currentCourses)
-        // The line of each `<evaluation>`, for messages about its group block.
-        var evaluationLines: [String: Int] = [:]
-        for eleve in lsl.eleves {
-            for scolarite in eleve.scolarites {
-                for evaluation in scolarite.evaluations {
-                    let key = "\(eleve.id) \(scolarite.annee) \(evaluation.codeMatiere) \(evaluation.modalite.rawValue)"
-                    if evaluationLines[key] == nil { evaluationLines[key] = evaluation.line }
-                }
-            }
-        }
+        var memberships: [Membership] = []
         for (d, document) in documents.enumerated() {
             let eleveId = document.eleve.eleveId ?? ""
-            let identity = siecleById[eleveId]
             for (s, scolarite) in document.scolarites.enumerated() {
                 for (e, evaluation) in scolarite.evaluations.enumerated() {
                     let course = CourseKey(code: evaluation.codeMatiere, modalite: evaluation.modalite.rawValue)
@@ -166,13 +236,12 @@ struct DocumentBuilder {
                             scope += " | \(block.effectif) \(block.moyenne?.description ?? "-") \(block.repartition.map { "\($0.moinsDeHuit) \($0.huitADouze) \($0.douzeEtPlus)" } ?? "-")"
                         }
                     }
-                    _ = identity
                     let label = scope.prefix { $0 != "|" }.trimmingCharacters(in: .whitespaces)
                     memberships.append(Membership(
                         document: d, scolarite: s, evaluation: e,
                         key: GroupKey(annee: scolarite.anneeScolaire, scope: scope, codeMatiere: evaluation.codeMatiere, modalite: evaluation.modalite.rawValue),
                         label: label,
-                        line: evaluationLines["\(eleveId) \(scolarite.anneeScolaire) \(evaluation.codeMatiere) \(evaluation.modalite.rawValue)"] ?? lines[d]))
+                        line: evaluationLines[d][s][e]))
                 }
             }
         }
@@ -223,23 +292,11 @@ struct DocumentBuilder {
         evaluation.modalite == .tronCommun || Nomenclature.languageSlot(evaluation.codeMatiere) == "030001"
     }
 
-    private func latestDate() -> String? {
-        var latest: String?
-        for eleve in lsl.eleves {
-            for scolarite in eleve.scolarites {
-                let dates = scolarite.evaluations.compactMap(\.date)
-                    + [scolarite.avisEngagement, scolarite.avisInvestissement, scolarite.avisChefEtab].compactMap { $0?.date }
-                for date in dates where LivretDocument.isDate(date) && date > (latest ?? "") { latest = date }
-            }
-        }
-        return latest
-    }
-
     // MARK: - One pupil
 
     private mutating func document(identity: SiecleExport.Eleve, eleve: LSLFile.Eleve, currentYear: Int, dateDocument: String) -> LivretDocument? {
         let siecleFile = siecle.fileName
-        let lslFile = lsl.fileName
+        let lslFile = lslFileName
         let who = identity.ine ?? "ELEVE_ID \(identity.eleveId)"
         guard let ine = identity.ine else { return nil }
         guard let nom = identity.nomUsage ?? identity.nomDeFamille else {
@@ -309,7 +366,7 @@ struct DocumentBuilder {
     private mutating func evaluation(
         _ source: LSLFile.Evaluation, mef: Nomenclature.MEF, millesime: Int, codePeriode: CodePeriode, ine: String
     ) -> (order: Int, evaluation: Evaluation)? {
-        let file = lsl.fileName
+        let file = lslFileName
         let code = source.codeMatiere
         let row = Nomenclature.row(in: mef, code: code, modalite: source.modalite.rawValue)
         var libelle: String
@@ -404,7 +461,7 @@ struct DocumentBuilder {
             }
             guard let firstLine, let label = group.first?.label else { continue }
             let names = Field.allCases.filter(disagreeing.contains).map(\.rawValue).joined(separator: ", ")
-            warning(lsl.fileName, firstLine, "<structure>",
+            warning(lslFileName, firstLine, "<structure>",
                     "group block of \(label), année \(key.annee)-\(key.annee + 1), matière \(key.codeMatiere), modalité \(key.modalite): "
                         + "the imported block disagrees with the one recomputed from the pupils of the group (\(names))")
         }

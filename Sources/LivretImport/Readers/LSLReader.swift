@@ -12,11 +12,20 @@ public enum LSLReader {
     /// pupil's tree at a time, not the file's. Errors are those of a whole-tree read: the first parse
     /// error alone, else every validation error, else the reader's own checks.
     public static func read(_ data: Data, fileName: String) throws(ImportFailure) -> LSLFile {
+        var eleves: [LSLFile.Eleve] = []
+        var file = try read(data, fileName: fileName) { eleves.append($0) }
+        file.eleves = eleves
+        return file
+    }
+
+    /// Reads the file as `read(_:fileName:)` does, but hands each `<eleve>` to `each` as soon as it is
+    /// read instead of keeping it: the result's `eleves` is empty. A file refused afterwards (a parse
+    /// error, a validation error) may have handed out some pupils first: they belong to a refused file.
+    public static func read(_ data: Data, fileName: String, each: (LSLFile.Eleve) -> Void) throws(ImportFailure) -> LSLFile {
         let schema: XMLSchema
         do { schema = try XMLSchema(text: LSLImportSchema.text, name: "lsl-import.xsd") } catch { throw ImportFailure(errors: [error]) }
         let source = SourceText(data: data)
         var errors: [ImportIssue] = []
-        var eleves: [LSLFile.Eleve] = []
         var invalid: [ImportIssue] = []
         let file: XMLFile
         do {
@@ -25,7 +34,7 @@ public enum LSLReader {
                 guard record.name == "eleve" else { return true }
                 let ancestors = record.ancestors
                 guard ancestors.count == 2, ancestors[1].name == "donnees", ancestors[1].isFirst else { return true }
-                eleves.append(eleve(record.tree(), fileName: fileName, source: source, errors: &errors))
+                each(eleve(record.tree(), fileName: fileName, source: source, errors: &errors))
                 return false
             }
         } catch { throw ImportFailure(errors: [error]) }
@@ -33,7 +42,7 @@ public enum LSLReader {
         guard let root = file.root() else { throw ImportFailure(errors: [ImportIssue(.error, file: fileName, message: "empty document")]) }
         let entete = root.child("entete")
         var result = LSLFile(fileName: fileName, etablissement: entete?.value("etablissement"),
-                             etablissementLine: entete?.child("etablissement")?.line ?? 1, eleves: eleves)
+                             etablissementLine: entete?.child("etablissement")?.line ?? 1, eleves: [])
         result.errors = errors
         result.source = file.source
         return result
