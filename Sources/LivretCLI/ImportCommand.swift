@@ -73,8 +73,17 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ioExit(error)
             }
         }
+        /// The LSL file, the large one, is read as a stream from disk when it is a regular file within
+        /// the limit (never all in memory); anything else is read as the other files are.
+        func stream(_ path: String) throws -> ImportInputs.File? {
+            var status = stat()
+            guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) <= maxSize,
+                  access(path, R_OK) == 0
+            else { return try load(path) }
+            return ImportInputs.File(name: URL(fileURLWithPath: path).lastPathComponent, path: path, limit: maxSize)
+        }
         let elevesFile = try load(eleves)
-        let evaluationsFile = try load(evaluations)
+        let evaluationsFile = try stream(evaluations)
         let etablissementFile = try load(etablissement)
         let nomenclatureFile = try load(nomenclatureURL.path)
         let matieresFile = try NomenclatureLocator.matieres(besides: nomenclatureURL).flatMap { try load($0.path) }

@@ -1,4 +1,5 @@
 import Foundation
+import LivretModel
 
 /// The files of one import, already read (the CLI reads them, checking their size first).
 public struct ImportInputs: Sendable {
@@ -6,13 +7,37 @@ public struct ImportInputs: Sendable {
     public struct File: Sendable {
         /// The name given in messages (the path the user gave).
         public var name: String
-        /// The file's bytes.
-        public var data: Data
+        /// The file's bytes (for a file given by path, read from it at each use; empty if it
+        /// cannot be read).
+        public var data: Data {
+            get {
+                guard let path else { return bytes }
+                return (try? FileIO.read(path, limit: limit)) ?? Data()
+            }
+            set {
+                bytes = newValue
+                path = nil
+            }
+        }
+        /// The regular file the bytes are read from, a chunk at a time where the reader streams
+        /// (the LSL file: never all in memory), when the file was given by path.
+        public private(set) var path: String?
+        /// The most bytes read from `path`.
+        public private(set) var limit: Int = FileIO.defaultReadLimit
+        private var bytes = Data()
 
         /// A file from its name and bytes.
         public init(name: String, data: Data) {
             self.name = name
-            self.data = data
+            self.bytes = data
+        }
+
+        /// A file read from the regular file `path` when needed, at most `limit` bytes (a longer
+        /// file is an error of the import).
+        public init(name: String, path: String, limit: Int = FileIO.defaultReadLimit) {
+            self.name = name
+            self.path = path
+            self.limit = limit
         }
     }
 

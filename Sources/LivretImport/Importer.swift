@@ -38,13 +38,14 @@ public enum Importer {
         let nomenclature = attempt(&nomenclatureErrors) { () throws(ImportFailure) in try Nomenclature.read(inputs.nomenclature.data, fileName: inputs.nomenclature.name) }
         let labels = inputs.matieres.flatMap { file in attempt(&labelErrors) { () throws(ImportFailure) in try MatiereLabels.read(file.data, fileName: file.name) } } ?? MatiereLabels()
         var builder: DocumentBuilder?
+        let lslSource = SourceText(inputs.evaluations)
         if let profile, let siecle, let nomenclature, labelErrors.isEmpty {
             builder = DocumentBuilder(profile: profile, siecle: siecle, nomenclature: nomenclature, labels: labels,
-                                      lslFileName: inputs.evaluations.name, lslSource: SourceText(data: inputs.evaluations.data))
+                                      lslFileName: inputs.evaluations.name, lslSource: lslSource)
             builder?.begin(holdingPupils: holdingPupils)
         }
         let lsl = attempt(&lslErrors) { () throws(ImportFailure) in
-            try LSLReader.read(inputs.evaluations.data, fileName: inputs.evaluations.name) { builder?.add($0) }
+            try LSLReader.read(inputs.evaluations, source: lslSource) { builder?.add($0) }
         }
         let errors = profileErrors + siecleErrors + lslErrors + nomenclatureErrors + labelErrors
         guard var builder, let lsl, errors.isEmpty else { throw ImportFailure(errors: errors) }

@@ -72,4 +72,46 @@ struct BoundedImportTests {
         #expect(messages.allSatisfy { $0.hasPrefix("import-lsl.xml:") }, "\(messages)")
         #expect(a.warnings.contains { $0.description.contains("pupil has no evaluations in import-lsl.xml") })
     }
+
+    @Test("the LSL file read from disk a chunk at a time gives the bytes and the messages (line and column) of the file held in memory")
+    func fileEqualsMemory() throws {
+        let lycee = try ImportFixtures.lycee(["--seed", "2033", "--divisions", "3", "--pupils", "25"])
+        defer { try? FileManager.default.removeItem(at: lycee) }
+        let lslURL = lycee.appendingPathComponent("import-lsl.xml")
+        func inputs(byPath path: URL?, data: Data) throws -> ImportInputs {
+            var inputs = try ImportFixtures.inputs(lycee, evaluations: data)
+            if let path { inputs.evaluations = .init(name: "import-lsl.xml", path: path.path) }
+            return inputs
+        }
+        let original = try Data(contentsOf: lslURL)
+        let fromMemory = Self.files(try Importer.prepare(try inputs(byPath: nil, data: original)))
+        let fromFile = Self.files(try Importer.prepare(try inputs(byPath: lslURL, data: original)))
+        #expect(fromFile.count == 75)
+        #expect(fromFile.map(\.fileName) == fromMemory.map(\.fileName))
+        #expect(fromFile.map(\.data) == fromMemory.map(\.data))
+
+        // Errors deep in the file (past the first 1,024-line block of the index), with their columns.
+        var text = String(decoding: original, as: UTF8.self)
+        let marks = text.ranges(of: try Regex(#"numero="3" moyenne="[0-9.]+""#))
+        #expect(marks.count > 100)
+        for range in [marks[marks.count - 1], marks[marks.count / 2]] {
+            text.replaceSubrange(range, with: #"numero="3" moyenne="21.00""#)
+        }
+        let defective = lycee.appendingPathComponent("defective.xml")
+        try Data(text.utf8).write(to: defective)
+        func messages(_ inputs: ImportInputs) -> [String] {
+            do { _ = try Importer.prepare(inputs); return [] } catch { return error.errors.map(\.description) }
+        }
+        let memoryMessages = messages(try inputs(byPath: nil, data: Data(text.utf8)))
+        let fileMessages = messages(try inputs(byPath: defective, data: Data(text.utf8)))
+        #expect(memoryMessages.count == 2 && memoryMessages.allSatisfy { $0.contains("mark outside 0–20") }, "\(memoryMessages)")
+        #expect(fileMessages == memoryMessages)
+        let line = try #require(memoryMessages.first?.firstMatch(of: #/^import-lsl\.xml:([0-9]+):([0-9]+): /#))
+        #expect(Int(line.output.1)! > 2_000 && Int(line.output.2)! > 1, "\(memoryMessages)")
+
+        // A file that cannot be read any more: an error of the import, nothing else.
+        let gone = lycee.appendingPathComponent("gone.xml")
+        let goneMessages = messages(try inputs(byPath: gone, data: original))
+        #expect(goneMessages.count == 1 && goneMessages[0].hasPrefix("import-lsl.xml: ") && goneMessages[0].contains("cannot be read"), "\(goneMessages)")
+    }
 }

@@ -22,15 +22,27 @@ public enum LSLReader {
     /// read instead of keeping it: the result's `eleves` is empty. A file refused afterwards (a parse
     /// error, a validation error) may have handed out some pupils first: they belong to a refused file.
     public static func read(_ data: Data, fileName: String, each: (LSLFile.Eleve) -> Void) throws(ImportFailure) -> LSLFile {
+        try read(.data(data), source: SourceText(data: data), fileName: fileName, each: each)
+    }
+
+    /// Reads `file` as `read(_:fileName:each:)` does; a file given by path is read from it a chunk
+    /// at a time (its bytes are never all in memory). `source` is the file's `SourceText(file)`.
+    static func read(_ file: ImportInputs.File, source: SourceText, each: (LSLFile.Eleve) -> Void) throws(ImportFailure) -> LSLFile {
+        if let path = file.path {
+            return try read(.file(path: path, limit: file.limit), source: source, fileName: file.name, each: each)
+        }
+        return try read(.data(file.data), source: source, fileName: file.name, each: each)
+    }
+
+    private static func read(_ input: XMLFile.Input, source: SourceText, fileName: String, each: (LSLFile.Eleve) -> Void) throws(ImportFailure) -> LSLFile {
         let schema: XMLSchema
         do { schema = try XMLSchema(text: LSLImportSchema.text, name: "lsl-import.xsd") } catch { throw ImportFailure(errors: [error]) }
-        let source = SourceText(data: data)
         var errors: [ImportIssue] = []
         var invalid: [ImportIssue] = []
         let file: XMLFile
         do {
             // <lsl><donnees><eleve>: depth 2. The other elements at that depth (<entete>'s) are kept.
-            file = try XMLFile(streaming: data, fileName: fileName, recordDepth: 2, schema: schema, invalid: &invalid) { record in
+            file = try XMLFile(streaming: input, source: source, fileName: fileName, recordDepth: 2, schema: schema, invalid: &invalid) { record in
                 guard record.name == "eleve" else { return true }
                 let ancestors = record.ancestors
                 guard ancestors.count == 2, ancestors[1].name == "donnees", ancestors[1].isFirst else { return true }

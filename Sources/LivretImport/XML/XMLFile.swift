@@ -1,5 +1,6 @@
 import CXMLBridge
 import Foundation
+import LivretModel
 
 /// A parsed XML file: libxml2's tree behind the C bridge, with the file's name for messages.
 ///
@@ -57,14 +58,96 @@ final class XMLFile {
     /// what is kept stays in this file's tree (`root()`). With a `schema` the file is validated as it
     /// streams, and every validation error lands in `invalid` (as `validate(against:)` gives them).
     /// Throws the first parse error; records handed out before it belong to a refused file.
-    init(
+    convenience init(
         streaming data: Data, fileName: String, recordDepth: Int, schema: XMLSchema?, invalid: inout [ImportIssue],
         record: (Record) -> Bool
     ) throws(ImportIssue) {
+        try self.init(streaming: .data(data), source: nil, fileName: fileName, recordDepth: recordDepth, schema: schema,
+                      invalid: &invalid, record: record)
+    }
+
+    /// Where a streamed parse reads its bytes.
+    enum Input {
+        /// Bytes held in memory.
+        case data(Data)
+        /// A regular file, read a chunk at a time (never all in memory), at most `limit` bytes.
+        case file(path: String, limit: Int)
+    }
+
+    /// Reads a regular file for libxml2, a chunk at a time, at most `limit` bytes.
+    private final class FileReader {
+        let fd: Int32
+        let path: String
+        let limit: Int
+        var total = 0
+        var failure: String?
+
+        init(path: String, limit: Int) throws(ImportIssue) {
+            self.path = path
+            self.limit = limit
+            fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)
+            if fd < 0 { throw ImportIssue(.error, file: path, message: "cannot be read: \(String(cString: strerror(errno)))") }
+        }
+
+        deinit { close(fd) }
+
+        /// The first `count` bytes of the file (fewer when it is shorter).
+        func prefix(_ count: Int) -> Data {
+            var buffer = [UInt8](repeating: 0, count: count)
+            let read = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, 0) }
+            return Data(buffer.prefix(max(0, read)))
+        }
+
+        func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int32 {
+            while true {
+                let got = Glibc.read(fd, buffer, count)
+                if got < 0 && errno == EINTR { continue }
+                if got < 0 {
+                    failure = String(cString: strerror(errno))
+                    return -1
+                }
+                total += got
+                if total > limit {
+                    failure = "over the size limit of \(limit) bytes"
+                    return -1
+                }
+                return Int32(got)
+            }
+        }
+    }
+
+    /// Parses `input` as a stream (see `init(streaming:fileName:…)`); `source` is the input's
+    /// `SourceText` when the caller already has it.
+    init(
+        streaming input: Input, source: SourceText?, fileName: String, recordDepth: Int, schema: XMLSchema?,
+        invalid: inout [ImportIssue], record: (Record) -> Bool
+    ) throws(ImportIssue) {
         self.fileName = fileName
-        let source = SourceText(data: data)
+        var reader: FileReader?
+        var data = Data()
+        switch input {
+        case .data(let bytes):
+            data = bytes
+            try XMLFile.precheck(data, fileName: fileName)
+        case .file(let path, let limit):
+            let file: FileReader
+            do { file = try FileReader(path: path, limit: limit) } catch {
+                throw ImportIssue(.error, file: fileName, message: error.message)
+            }
+            let head = file.prefix(512)
+            if head.isEmpty { try XMLFile.precheck(head, fileName: fileName) }
+            if let declared = XMLFile.declaredEncoding(head), XMLFile.isSingleByteEncoding(declared) {
+                // The check of a single-byte declaration over UTF-8 reads the whole file: a rare case.
+                do { data = try FileIO.read(path, limit: limit) } catch {
+                    throw ImportIssue(.error, file: fileName, message: "cannot be read: \(error.reason)")
+                }
+                try XMLFile.precheck(data, fileName: fileName)
+            } else {
+                reader = file
+            }
+        }
+        let source = source ?? { if case .file(let path, _) = input { return SourceText(path: path) } else { return SourceText(data: data) } }()
         self.source = source
-        try XMLFile.precheck(data, fileName: fileName)
         final class Sinks {
             let record: (Record) -> Bool
             var found: [(line: Int, column: Int, message: String)] = []
@@ -84,7 +167,23 @@ final class XMLFile {
                 sinks.found.append((Int(line), Int(column), message.map { String(cString: $0) } ?? "not valid"))
             }
             let document = withExtendedLifetime(sinks) {
-                data.withUnsafeBytes { buffer in
+                if let reader {
+                    let readerContext = Unmanaged.passUnretained(reader).toOpaque()
+                    let read: cxml_read_callback = { context, buffer, count in
+                        Unmanaged<FileReader>.fromOpaque(context!).takeUnretainedValue().read(into: buffer!, count: Int(count))
+                    }
+                    return withExtendedLifetime(reader) {
+                        if let schema {
+                            return schema.withPointer { schemaPointer in
+                                cxml_parse_records_io(read, readerContext, fileName, Int32(recordDepth), onRecord, context,
+                                                      schemaPointer, onInvalid, context, &status, &error)
+                            }
+                        }
+                        return cxml_parse_records_io(read, readerContext, fileName, Int32(recordDepth), onRecord, context,
+                                                     nil, nil, nil, &status, &error)
+                    }
+                }
+                return data.withUnsafeBytes { buffer in
                     let bytes = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
                     if let schema {
                         return schema.withPointer { schemaPointer in
@@ -98,6 +197,9 @@ final class XMLFile {
             }
             invalid = XMLFile.validationIssues(sinks.found, status: status, fileName: fileName, source: source)
             return document
+        }
+        if let failure = reader?.failure {
+            throw ImportIssue(.error, file: fileName, message: "cannot be read: \(failure)")
         }
         guard let parsed else { throw XMLFile.issue(error, fileName: fileName) }
         self.document = parsed
