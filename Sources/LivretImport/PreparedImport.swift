@@ -23,7 +23,8 @@ public final class PreparedImport {
     /// document is released once encoded. Call it once: the documents are gone afterwards. Stops at
     /// the first error `body` throws.
     public func encode(_ body: (LivretDocumentFile) throws -> Void) rethrows {
-        let batch = 256
+        // Small batches: a batch of encoded documents is held at once (about 40 KB each).
+        let batch = 16 * max(1, ProcessInfo.processInfo.activeProcessorCount)
         let width = ProcessInfo.processInfo.activeProcessorCount
         for start in stride(from: 0, to: documents.count, by: batch) {
             let end = min(documents.count, start + batch)
