@@ -189,10 +189,17 @@ static xmlDocPtr parse_with(xmlParserCtxtPtr ctxt, cxml_read_callback read, void
     /* Never XML_PARSE_NOENT (entity substitution), XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
     int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES
                 | XML_PARSE_NOCDATA;
-    /* Read through callbacks, not xmlCtxtReadMemory: libxml2 2.9 copies a memory input whole into
-       its buffer and keeps it to the end (a second copy of the file); a callback input is read a
-       few kilobytes at a time and what was parsed is let go. Same parser, same errors. */
-    xmlDocPtr doc = xmlCtxtReadIO(ctxt, read, NULL, read_context, url, NULL, options);
+    /* Bytes in memory go to xmlCtxtReadMemory (libxml2 2.9 copies them whole into its buffer: the
+       small files). A file read through callbacks (the LSL file) is read a few kilobytes at a time
+       and what was parsed is let go; the one difference: a single text over 10,000,000 bytes, which
+       libxml2 then receives in pieces, is refused as a "huge text node". */
+    xmlDocPtr doc;
+    if (read == read_memory) {
+        memory_reader *reader = read_context;
+        doc = xmlCtxtReadMemory(ctxt, reader->bytes, (int)reader->length, url, NULL, options);
+    } else {
+        doc = xmlCtxtReadIO(ctxt, read, NULL, read_context, url, NULL, options);
+    }
     int failed = doc == NULL || error->code != 0 || !ctxt->wellFormed;
     if (failed) {
         if (error->code == 0) {

@@ -363,6 +363,9 @@ final class XMLFile {
         if message.contains("Input is not proper UTF-8") || message.contains("encoding") || message.contains("Unsupported encoding") {
             return message + " (the encoding declared in the XML declaration does not match the bytes)"
         }
+        if message.contains("huge text node") {
+            return message + " (a text of more than 10,000,000 bytes)"
+        }
         if message.contains("Excessive depth") || message.contains("nesting") {
             return message + " (elements nested too deeply)"
         }
