@@ -108,7 +108,8 @@ public enum PDFArchivalFinisher {
             catalog["ViewerPreferences"] = .dictionary(["DisplayDocTitle": .bool(true)])
         }
         var cut = min(catalogObject.start, infoObject.start)
-        for number in replacements.keys { cut = min(cut, try reader.object(number).start) }
+        // An object starts at its xref offset (no need to read it again).
+        for number in replacements.keys { if let entry = reader.entries[number] { cut = min(cut, entry.offset) } }
         // Every object from the cut on is written again (in its place in the order), the Info
         // and the catalog after them; nothing before the cut moves.
         var kept: [(offset: Int, number: Int)] = []
@@ -155,7 +156,7 @@ public enum PDFArchivalFinisher {
             keywords: metadata.keywords, creatorTool: metadata.creator, producer: producer, date: metadata.creationDate)
         let xmpBytes = Array(xmp.serialized.utf8)
         let metadataNumber = add(stream(["Type": .name("Metadata"), "Subtype": .name("XML")], xmpBytes))
-        let iccNumber = add(stream(["N": .integer(3), "Filter": .name("FlateDecode")], Flate.compress(Array(SRGBProfile.bytes))))
+        let iccNumber = add(stream(["N": .integer(3), "Filter": .name("FlateDecode")], SRGBProfile.compressed))
         catalog["Metadata"] = .reference(metadataNumber, 0)
         catalog["OutputIntents"] = .array([.dictionary([
             "Type": .name("OutputIntent"), "S": .name("GTS_PDFA1"),

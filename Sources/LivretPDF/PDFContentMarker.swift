@@ -7,6 +7,14 @@
 enum PDFContentMarker {
     /// Operators that paint (text showing, path painting, shadings, XObjects).
     static let painting: Set<String> = ["Tj", "TJ", "'", "\"", "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "Do", "BI"]
+    /// `painting`, each operator's bytes packed into an integer (the marker compares those).
+    static let paintingKeys: Set<UInt32> = Set(painting.map(key))
+    static let bdc = key("BDC"), bmc = key("BMC"), emc = key("EMC"), bi = key("BI")
+
+    /// An operator of at most three bytes as an integer, its bytes in order.
+    static func key(_ token: String) -> UInt32 {
+        token.utf8.reduce(0) { $0 << 8 | UInt32($1) }
+    }
 
     /// The content with each unmarked painting stretch wrapped as an artifact; nil when the
     /// content cannot be read (the finisher then refuses rather than guess).
@@ -36,24 +44,31 @@ enum PDFContentMarker {
             let byte = content[parser.position]
             switch byte {
             case 0x28, 0x2F, 0x3C:   // string, name, hex string or dictionary: an operand
-                do { _ = try parser.parseObject() } catch { return nil }
+                guard parser.skipOperand() else { return nil }
             case 0x5B, 0x5D:   // array brackets (TJ operands): skip the bracket, read the items
                 parser.position += 1
             default:
-                let token = parser.regularToken()
-                if token.isEmpty { return nil }
-                if let first = token.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) || token == "true" || token == "false" || token == "null" {
+                let start = parser.position
+                let end = parser.tokenEnd(from: start)
+                if end == start { return nil }
+                parser.position = end
+                let first = content[start]
+                if first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
                     continue   // a number: an operand
                 }
-                switch token {
-                case "BDC", "BMC":
+                // Operators are at most three bytes; longer tokens (true, false, null) are operands.
+                guard end - start <= 3 else { continue }
+                var key: UInt32 = 0
+                for index in start..<end { key = key << 8 | UInt32(content[index]) }
+                switch key {
+                case Self.bdc, Self.bmc:
                     if depth == 0 {
                         emitSegment(upTo: operandStart)
                         segmentStart = operandStart
                     }
                     depth += 1
-                case "EMC":
+                case Self.emc:
                     guard depth > 0 else { return nil }
                     depth -= 1
                     if depth == 0 {
@@ -61,10 +76,10 @@ enum PDFContentMarker {
                         segmentStart = parser.position
                         paints = false
                     }
-                case "BI":
+                case Self.bi:
                     return nil   // inline images: cairo does not write them for livret pages
                 default:
-                    if depth == 0 && painting.contains(token) { paints = true }
+                    if depth == 0 && Self.paintingKeys.contains(key) { paints = true }
                 }
                 operandStart = parser.position
             }

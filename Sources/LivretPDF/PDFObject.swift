@@ -105,7 +105,7 @@ public indirect enum PDFObject: Hashable, Sendable {
     static func nameBytes(_ name: String) -> [UInt8] {
         var out: [UInt8] = [0x2F]
         for byte in name.utf8 {
-            if byte < 0x21 || byte > 0x7E || "#()<>[]{}/%".utf8.contains(byte) {
+            if byte < 0x21 || byte > 0x7E || byte == 0x23 || PDFObjectParser.isDelimiter(byte) {
                 out.append(0x23)
                 out += hexDigits(byte)
             } else {
@@ -133,8 +133,93 @@ struct PDFObjectParser {
         self.position = position
     }
 
-    static func isWhite(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0C || byte == 0x00 }
-    static func isDelimiter(_ byte: UInt8) -> Bool { "()<>[]{}/%".utf8.contains(byte) }
+    @inline(__always)
+    static func isWhite(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x20, 0x0A, 0x0D, 0x09, 0x0C, 0x00: true
+        default: false
+        }
+    }
+
+    /// `( ) < > [ ] { } / %` (a switch: this runs for every byte the parser reads).
+    @inline(__always)
+    static func isDelimiter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x28, 0x29, 0x3C, 0x3E, 0x5B, 0x5D, 0x7B, 0x7D, 0x2F, 0x25: true
+        default: false
+        }
+    }
+
+    /// The value of a hexadecimal digit, or nil.
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+
+    /// Moves past the string, name, hexadecimal string or dictionary at `position` without
+    /// making its value (content streams: only the operators matter); false when it is malformed.
+    mutating func skipOperand() -> Bool {
+        guard position < bytes.count else { return false }
+        switch bytes[position] {
+        case 0x2F:   // /Name
+            position = tokenEnd(from: position + 1)
+            return true
+        case 0x3C where position + 1 < bytes.count && bytes[position + 1] == 0x3C:
+            do { _ = try parseObject() } catch { return false }
+            return true
+        case 0x3C:   // <hex>
+            while position < bytes.count && bytes[position] != 0x3E { position += 1 }
+            guard position < bytes.count else { return false }
+            position += 1
+            return true
+        case 0x28:   // (literal), nested parentheses and escapes
+            position += 1
+            var depth = 1
+            while position < bytes.count {
+                let byte = bytes[position]
+                position += 1
+                if byte == 0x5C {
+                    position += 1
+                } else if byte == 0x28 {
+                    depth += 1
+                } else if byte == 0x29 {
+                    depth -= 1
+                    if depth == 0 { return true }
+                }
+            }
+            return false
+        default:
+            do { _ = try parseObject() } catch { return false }
+            return true
+        }
+    }
+
+    /// The end of the regular token starting at `position`.
+    @inline(__always)
+    func tokenEnd(from start: Int) -> Int {
+        var end = start
+        while end < bytes.count && !Self.isWhite(bytes[end]) && !Self.isDelimiter(bytes[end]) { end += 1 }
+        return end
+    }
+
+    /// The value of `bytes[start..<end]` when it is an unsigned decimal integer (at most 18
+    /// digits), else nil: object and generation numbers, without making a String.
+    @inline(__always)
+    func unsignedInteger(_ start: Int, _ end: Int) -> Int? {
+        guard end > start, end - start <= 18 else { return nil }
+        var value = 0
+        for index in start..<end {
+            let digit = bytes[index] &- 0x30
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
+    }
 
     mutating func skipWhiteAndComments() {
         while position < bytes.count {
@@ -203,11 +288,12 @@ struct PDFObjectParser {
             position += 1
             if digits.count % 2 == 1 { digits.append(0x30) }
             var value: [UInt8] = []
+            value.reserveCapacity(digits.count / 2)
             for index in stride(from: 0, to: digits.count, by: 2) {
-                guard let byte = UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16) else {
+                guard let high = Self.hexValue(digits[index]), let low = Self.hexValue(digits[index + 1]) else {
                     throw error("bad hexadecimal string")
                 }
-                value.append(byte)
+                value.append(high << 4 | low)
             }
             return .string(value)
         case 0x28:  // (literal string)
@@ -263,6 +349,25 @@ struct PDFObjectParser {
             }
         default:
             let start = position
+            let end = tokenEnd(from: start)
+            if let integer = unsignedInteger(start, end) {
+                // The common case (numbers, references) without making a String.
+                position = end
+                let saved = position
+                skipWhiteAndComments()
+                let generationEnd = tokenEnd(from: position)
+                if let generation = unsignedInteger(position, generationEnd) {
+                    position = generationEnd
+                    skipWhiteAndComments()
+                    if position < bytes.count && bytes[position] == UInt8(ascii: "R"),
+                       position + 1 == bytes.count || Self.isWhite(bytes[position + 1]) || Self.isDelimiter(bytes[position + 1]) {
+                        position += 1
+                        return .reference(integer, generation)
+                    }
+                }
+                position = saved
+                return .integer(integer)
+            }
             let token = regularToken()
             guard !token.isEmpty else { throw error("unexpected character") }
             switch token {
@@ -275,8 +380,9 @@ struct PDFObjectParser {
                 // `n g R`?
                 let saved = position
                 skipWhiteAndComments()
-                let generationToken = regularToken()
-                if let generation = Int(generationToken) {
+                let generationEnd = tokenEnd(from: position)
+                if let generation = unsignedInteger(position, generationEnd) {
+                    position = generationEnd
                     skipWhiteAndComments()
                     if position < bytes.count && bytes[position] == UInt8(ascii: "R"),
                        position + 1 == bytes.count || Self.isWhite(bytes[position + 1]) || Self.isDelimiter(bytes[position + 1]) {

@@ -61,20 +61,20 @@ enum PDFStructureFinisher {
             default: []
             }
         }
-        var order: [Int] = []
+        var order: [(number: Int, element: PDFObject)] = []
         var pending = Array(children(root["K"]).reversed())
         while let number = pending.popLast() {
             let element = try reader.object(number).value
             guard element["Type"]?.nameValue == "StructElem" else { continue }
-            order.append(number)
+            order.append((number, element))
             pending += children(element["K"]).reversed()
         }
         guard order.count == structure.count else {
             throw failure("cairo wrote \(order.count) structure elements, livret drew \(structure.count)")
         }
         var ids: [([UInt8], Int)] = []
-        for (number, attributes) in zip(order, structure) {
-            guard var element = try reader.object(number).value.dictionaryValue, element["S"]?.nameValue == attributes.type else {
+        for ((number, value), attributes) in zip(order, structure) {
+            guard var element = value.dictionaryValue, element["S"]?.nameValue == attributes.type else {
                 throw failure("structure element \(number) is not the \(attributes.type) livret drew")
             }
             var table: [String: PDFObject] = [:]

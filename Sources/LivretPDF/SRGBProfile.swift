@@ -8,6 +8,9 @@ import Foundation
 enum SRGBProfile {
     static let bytes: Data = Data(base64Encoded: encoded)!
 
+    /// `bytes` as FlateDecode data, compressed once per process (every finished PDF embeds it).
+    static let compressed: [UInt8] = Flate.compress(Array(bytes))
+
     /// Registry name of the output condition (ICC's characterization data registry).
     static let outputConditionIdentifier = "sRGB IEC61966-2.1"
 

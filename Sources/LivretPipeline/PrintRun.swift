@@ -433,7 +433,7 @@ public struct PrintRun: Sendable {
 
     /// Every division, in the order given. Divisions run as child tasks, their blocking work on
     /// the executor. With fewer divisions than half the executor's width (one class for the
-    /// conseil), each division draws its class PDF and its pupils' PDFs as two jobs at once;
+    /// conseil), each division's pupils are drawn by two jobs at once (half the class list each);
     /// otherwise each of `width` lanes (one executor job each) takes the next division when it is
     /// done, keeping its cairo faces from class to class (glyph metrics loaded once per lane, and
     /// cairo does not keep the glyphs of a new set of faces for every class).
@@ -500,6 +500,17 @@ public struct PrintRun: Sendable {
             record = DivisionRecord(code: code, printed: 0, failed: 0, pages: 0)
         }
 
+        /// Adds what `other` printed after what this one did (the next pupils of the class list).
+        mutating func append(_ other: DivisionResult) {
+            pupils += other.pupils
+            files += other.files
+            failures += other.failures
+            rows += other.rows
+            if ioError == nil { ioError = other.ioError }
+            journalEntries += other.journalEntries
+            journalFailed = journalFailed || other.journalFailed
+        }
+
         /// Counts filled in from the lists; a failure of the class files as a whole recorded.
         mutating func close(_ error: PipelineError?) {
             if let error {
@@ -564,8 +575,9 @@ public struct PrintRun: Sendable {
         }
     }
 
-    /// One division in one stream: each livret laid out once and drawn into both the pupil's
-    /// file and the class PDF. Never throws: what fails is recorded in the result.
+    /// One division in one stream: each livret laid out and drawn once, into the pupil's file;
+    /// its pages are copied from those bytes into the class PDF (`PDFPageAssembler`) as they are
+    /// made. Never throws: what fails is recorded in the result.
     func printDivisionInOneStream(
         _ code: String, _ entries: [Entry], fonts: Result<PDFFonts, PDFError>, progress: @Sendable (PrintRunProgress) -> Void
     ) -> DivisionResult {
@@ -579,21 +591,21 @@ public struct PrintRun: Sendable {
                 try? handle.close()
                 unlink(files.classTemporary.path)  // a no-op once published: never leave a partial class PDF
             }
-            let writer: PDFWriter
-            do { writer = try PDFWriter(fonts: pdfFonts, metadata: files.classMetadata, output: handle) } catch { throw .pdf(error) }
+            let assembler = PDFPageAssembler(metadata: files.classMetadata, output: handle)
+            var blanks = BlankPages()
             var outcome = ClassOutcome()
             var classError: PipelineError?
-            printPupils(files, entries, fonts: pdfFonts, into: &result, progress: progress) { entry, pages, engine, typesetter in
+            printPupils(files, entries, fonts: pdfFonts, into: &result, progress: progress) { entry, pdf, engine, typesetter in
                 guard classError == nil else { return }
                 do throws(PipelineError) {
-                    try append(pages, of: entry, engine: engine, typesetter: typesetter, to: writer, outcome: &outcome)
+                    try append(pdf, of: entry, engine: engine, typesetter: typesetter, fonts: pdfFonts, blanks: &blanks, to: assembler, outcome: &outcome)
                 } catch {
                     classError = error
                 }
             }
             if let classError { throw classError }
             if outcome.pages > 0 {
-                do { try writer.finish() } catch { throw .pdf(error) }
+                do { try assembler.finish() } catch { throw .pdf(error) }
             }
             let head = record(&result)
             try publish(files, handle: handle, outcome: outcome, sheet: sheetPDF(files, rows: result.rows, fonts: pdfFonts, journal: head), into: &result)
@@ -605,9 +617,10 @@ public struct PrintRun: Sendable {
         return result
     }
 
-    /// One division in two streams at once (two executor jobs, each with its own typesetters and
-    /// cairo faces): the class stream lays out and draws the class PDF, the pupil stream lays
-    /// out, draws and writes each pupil's file. Then the sheet.
+    /// One division on two executor jobs at once (a division printed alone): each job lays out,
+    /// draws and writes the pupils' files of one half of the class list (with its own
+    /// typesetters and cairo faces) and keeps their unsigned bytes; then the class PDF is
+    /// assembled from those bytes, in class order, and the hand-over sheet drawn.
     func printDivisionInTwoStreams(
         _ code: String, _ entries: [Entry], on executor: BlockingExecutor, progress: @escaping @Sendable (PrintRunProgress) -> Void
     ) async -> DivisionResult {
@@ -620,41 +633,62 @@ public struct PrintRun: Sendable {
             return result
         }
         let run = self
-        async let classStream = executor.run { () throws(PipelineError) -> ClassOutcome in
-            try run.drawClass(entries, files: files)
-        }
-        // The pupil stream also draws the hand-over sheet (with its faces), published later.
-        let pupilStream = await executor.run { () -> (DivisionResult, Result<SheetPDF, PipelineError>, PDFError?) in
+        let middle = (entries.count + 1) / 2
+        @Sendable func half(_ part: ArraySlice<Entry>) -> (DivisionResult, [(Data, LivretLayoutEngine)], PDFError?) {
             var pupils = DivisionResult(code: code)
             let fonts: PDFFonts
             do throws(PDFError) {
                 fonts = try PDFFonts(files: run.renderer.defaultEngine.fonts.files)
             } catch {
-                return (pupils, .failure(.pdf(error)), error)
+                return (pupils, [], error)
             }
-            run.printPupils(files, entries, fonts: fonts, into: &pupils, progress: progress, alongside: nil)
-            let head = run.record(&pupils)
-            return (pupils, run.sheetPDF(files, rows: pupils.rows, fonts: fonts, journal: head), nil)
+            var pdfs: [(Data, LivretLayoutEngine)] = []
+            run.printPupils(files, Array(part), fonts: fonts, into: &pupils, progress: progress) { _, pdf, engine, _ in pdfs.append((pdf, engine)) }
+            return (pupils, pdfs, nil)
         }
-        result = pupilStream.0
-        let outcome: ClassOutcome
-        do {
-            outcome = try await classStream
-            if let error = pupilStream.2 { throw PipelineError.pdf(error) }
-            let sheet = pupilStream.1
-            let done = try await executor.run { [result] () throws(PipelineError) -> DivisionResult in
-                var result = result
-                try run.publish(files, handle: nil, outcome: outcome, sheet: sheet, into: &result)
-                return result
-            }
-            result = done
-        } catch {
-            unlink(files.classTemporary.path)
-            result.close(PipelineError.io(error, path: files.classTemporary.path))
+        async let second = executor.run { half(entries[middle...]) }
+        let first = await executor.run { half(entries[..<middle]) }
+        let secondDone = await second
+        result.append(first.0)
+        result.append(secondDone.0)
+        let pdfs = first.1 + secondDone.1
+        if let error = first.2 ?? secondDone.2 {
+            result.close(.pdf(error))
             return result
         }
-        result.close(nil)
-        return result
+        let pupils = result
+        let done = await executor.run { () -> DivisionResult in
+            var result = pupils
+            do throws(PipelineError) {
+                let fonts: PDFFonts
+                do throws(PDFError) { fonts = try PDFFonts(files: run.renderer.defaultEngine.fonts.files) } catch { throw .pdf(error) }
+                let handle = try Self.createTemporary(files.classTemporary)
+                defer {
+                    try? handle.close()
+                    unlink(files.classTemporary.path)
+                }
+                let assembler = PDFPageAssembler(metadata: files.classMetadata, output: handle)
+                var blanks = BlankPages()
+                var typesetters = Typesetters()
+                var outcome = ClassOutcome()
+                let byINE = Dictionary(uniqueKeysWithValues: entries.map { ($0.ine, $0) })
+                for (record, (pdf, engine)) in zip(result.pupils, pdfs) {
+                    let entry = byINE[record.ine]!
+                    try run.append(pdf, of: entry, engine: engine, typesetter: typesetters.for(engine), fonts: fonts, blanks: &blanks, to: assembler, outcome: &outcome)
+                }
+                if outcome.pages > 0 {
+                    do throws(PDFError) { try assembler.finish() } catch { throw .pdf(error) }
+                }
+                let head = run.record(&result)
+                try run.publish(files, handle: handle, outcome: outcome, sheet: run.sheetPDF(files, rows: result.rows, fonts: fonts, journal: head), into: &result)
+            } catch {
+                result.close(error)
+                return result
+            }
+            result.close(nil)
+            return result
+        }
+        return done
     }
 
     /// The class PDF complete in its temporary file: checked against the pupils printed,
@@ -740,58 +774,40 @@ public struct PrintRun: Sendable {
         }
     }
 
-    /// The class stream: every livret that lays out, in class order, a blank page after an odd
-    /// one (duplex), streamed into the class PDF. Pupils that fail are left out (the pupil stream,
-    /// which lays them out the same way, reports them).
-    private func drawClass(_ entries: [Entry], files: DivisionFiles) throws(PipelineError) -> ClassOutcome {
-        let handle = try Self.createTemporary(files.classTemporary)
-        defer { try? handle.close() }
-        let fonts: PDFFonts
-        let writer: PDFWriter
-        do {
-            fonts = try PDFFonts(files: renderer.defaultEngine.fonts.files)
-            writer = try PDFWriter(fonts: fonts, metadata: files.classMetadata, output: handle)
-        } catch {
-            throw .pdf(error)
-        }
-        var typesetters = Typesetters()
-        var outcome = ClassOutcome()
-        for entry in entries {
-            let pages: [Page]
-            let engine: LivretLayoutEngine
-            let typesetter: Typesetter
-            do {
-                let document = try Dataset.document(at: entry.file)
-                engine = try renderer.engine(for: document, source: entry.file.lastPathComponent)
-                typesetter = typesetters.for(engine)
-                pages = try engine.layout(document, typesetter: typesetter)
-            } catch {
-                continue
-            }
-            try append(pages, of: entry, engine: engine, typesetter: typesetter, to: writer, outcome: &outcome)
-        }
-        if outcome.pages > 0 {
-            do { try writer.finish() } catch { throw .pdf(error) }
-        }
-        return outcome
-    }
-
-    /// One livret into the class PDF, and a blank page after an odd one (duplex).
+    /// One livret into the class PDF: the pages of its unsigned bytes, and a blank page after an
+    /// odd one (duplex).
     private func append(
-        _ pages: [Page], of entry: Entry, engine: LivretLayoutEngine, typesetter: Typesetter, to writer: PDFWriter,
-        outcome: inout ClassOutcome
+        _ pdf: Data, of entry: Entry, engine: LivretLayoutEngine, typesetter: Typesetter, fonts: PDFFonts, blanks: inout BlankPages,
+        to assembler: PDFPageAssembler, outcome: inout ClassOutcome
     ) throws(PipelineError) {
         do {
-            for page in pages { try writer.add(page) }
-            outcome.pages += pages.count
-            if pages.count % 2 == 1 && !options.simplex {
-                try writer.add(engine.blankPage(typesetter: typesetter))
+            let source = try PDFPageAssembler.Source([UInt8](pdf))
+            try assembler.append(source, shared: false)
+            outcome.pages += source.pageCount
+            if source.pageCount % 2 == 1 && !options.simplex {
+                try assembler.append(blanks.page(engine: engine, typesetter: typesetter, fonts: fonts, producer: renderer.producer), shared: true)
                 outcome.pages += 1
             }
         } catch {
             throw .pdf(error)
         }
         outcome.drawn.append(entry.ine)
+    }
+
+    /// The blank page of each layout (duplex), drawn once per class and copied wherever needed.
+    struct BlankPages {
+        private var drawn: [Page: PDFPageAssembler.Source] = [:]
+
+        mutating func page(engine: LivretLayoutEngine, typesetter: Typesetter, fonts: PDFFonts, producer: String) throws(PDFError) -> PDFPageAssembler.Source {
+            let page = engine.blankPage(typesetter: typesetter)
+            if let source = drawn[page] { return source }
+            let pdf = try PDFWriter.render(
+                [page], fonts: fonts,
+                metadata: PDFMetadata(title: "", author: "", creator: producer, creationDate: "2000-01-01T00:00:00Z"), archival: .none)
+            let source = try PDFPageAssembler.Source([UInt8](pdf))
+            drawn[page] = source
+            return source
+        }
     }
 
     /// A typesetter per layout for one class: its caches hold what repeats within a class
@@ -809,12 +825,12 @@ public struct PrintRun: Sendable {
     }
 
     /// The pupil stream: each pupil's PDF (the bytes of `LivretRenderer.pdf`), written and, with
-    /// an archive, archived; `alongside` is given each livret's pages as well (the class PDF of
-    /// the one-stream mode).
+    /// an archive, archived; `alongside` is given each livret's unsigned bytes (the first revision
+    /// of its file), its engine and typesetter, for the class PDF.
     private func printPupils(
         _ files: DivisionFiles, _ entries: [Entry], fonts pdfFonts: PDFFonts, into result: inout DivisionResult,
         progress: @Sendable (PrintRunProgress) -> Void,
-        alongside: ((Entry, [Page], LivretLayoutEngine, Typesetter) -> Void)?
+        alongside: ((Entry, Data, LivretLayoutEngine, Typesetter) -> Void)?
     ) {
         let code = files.code
         var typesetters = Typesetters()
@@ -828,7 +844,8 @@ public struct PrintRun: Sendable {
                 let typesetter = typesetters.for(engine)
                 let pages: [Page]
                 do { pages = try engine.layout(document, typesetter: typesetter) } catch { throw .layout(error) }
-                let pdf = try renderer.pdf(pages: pages, of: document, fonts: pdfFonts)
+                let unsigned = try renderer.unsignedPDF(pages: pages, of: document, fonts: pdfFonts)
+                let pdf = try renderer.finish(unsigned, document: document)
                 let digest = Digests.sha256(pdf)
                 do { try AtomicFile.write(pdf, to: url) } catch { throw .io(error, path: url.path) }
                 var archived: PutResult?
@@ -847,7 +864,7 @@ public struct PrintRun: Sendable {
                         result.failures.append(Failure(ine: entry.ine, division: code, source: source, reason: "printed, but not archived: \(error)"))
                     }
                 }
-                alongside?(entry, pages, engine, typesetter)
+                alongside?(entry, unsigned, engine, typesetter)
                 if let journal, let signing = renderer.signing {
                     result.journalEntries.append(JournalEntry(
                         time: signing.date, actor: journal.actor, action: "print-run", ine: document.eleve.ine,

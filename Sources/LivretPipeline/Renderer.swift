@@ -157,14 +157,18 @@ public struct LivretRenderer: Sendable {
     /// The pages of one livret as a PDF file's bytes, drawn with `fonts` (faces a task keeps
     /// from file to file; each page is drawn with the fonts it was shaped with).
     func pdf(pages: [Page], of document: LivretDocument, fonts: PDFFonts) throws(PipelineError) -> Data {
-        let data: Data
+        try finish(unsignedPDF(pages: pages, of: document, fonts: fonts), document: document)
+    }
+
+    /// The pages of one livret as the PDF/A bytes before any signature (the first revision of
+    /// the file `pdf(pages:of:fonts:)` gives).
+    func unsignedPDF(pages: [Page], of document: LivretDocument, fonts: PDFFonts) throws(PipelineError) -> Data {
         do {
             // PDF/A-3b, tagged, carrying the canonical document it was rendered from.
-            data = try PDFWriter.render(pages, fonts: fonts, metadata: metadata(document), archival: .livret(source: document.encoded()))
+            return try PDFWriter.render(pages, fonts: fonts, metadata: metadata(document), archival: .livret(source: document.encoded()))
         } catch {
             throw .pdf(error)
         }
-        return try finish(data, document: document)
     }
 
     /// The last step of every livret PDF: the finished PDF/A bytes as drawn, and, with a signer,

@@ -66,7 +66,12 @@ struct PDFSyntax {
     }
 
     static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0 || byte == 9 || byte == 10 || byte == 12 || byte == 13 || byte == 32 }
-    static func isDelimiter(_ byte: UInt8) -> Bool { "()<>[]{}/%".utf8.contains(byte) }
+    static func isDelimiter(_ byte: UInt8) -> Bool {
+        switch byte {   // ( ) < > [ ] { } / %
+        case 0x28, 0x29, 0x3C, 0x3E, 0x5B, 0x5D, 0x7B, 0x7D, 0x2F, 0x25: true
+        default: false
+        }
+    }
     static func isRegular(_ byte: UInt8) -> Bool { !isWhitespace(byte) && !isDelimiter(byte) }
 
     /// Skips white space and comments.
