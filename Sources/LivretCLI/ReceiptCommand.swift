@@ -61,8 +61,7 @@ struct ReceiptIssueCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Who issues the receipt, recorded in the journal (default: $LIVRET_USER, else $USER).", valueName: "name"))
     var user: String?
 
-    @Option(help: ArgumentHelp("The folder of layout files (recepisse.json).", valueName: "dir")) var layouts: String?
-    @Option(help: ArgumentHelp("The folder of fonts.", valueName: "dir")) var fonts: String?
+    @OptionGroup var layoutOptions: LayoutOptions
 
     func validate() throws {
         if let date, !LivretDocument.isDate(date) { throw ValidationError("--date '\(MessageText.escaped(date))' is not a date YYYY-MM-DD.") }
@@ -76,7 +75,7 @@ struct ReceiptIssueCommand: AsyncParsableCommand {
     func run() async throws {
         let ine = ineArgument(ine)
         let home = ArchiveOptions.home(archive)
-        let renderer = try LayoutOptions(layouts: layouts, fonts: fonts).renderer()
+        let renderer = try layoutOptions.renderer()
         let signing = try livretSigning(keys.folder(archiveHome: home), command: "receipt", required: false)
         if signing == nil {
             printError("livret receipt: the receipt is NOT signed: no signing key in \(keys.folder(archiveHome: home).url.path)")
@@ -121,14 +120,6 @@ struct ReceiptIssueCommand: AsyncParsableCommand {
         }
         let document = try Dataset.document(at: file)
         return document.eleve.division ?? document.scolarites.last?.division
-    }
-}
-
-extension LayoutOptions {
-    init(layouts: String?, fonts: String?) {
-        self.init()
-        self.layouts = layouts
-        self.fonts = fonts
     }
 }
 

@@ -139,7 +139,7 @@ public struct ReceiptSheet: Sendable {
         let qrSide = s.qr
         let gap = 12.0
         let textWidth = width - qrSide - gap
-        let labelWidth = textWidth * 0.36
+        let labelWidth = textWidth * 0.34
         let valueWidth = textWidth - labelWidth - 4
 
         /// Label/value rows from `top`; returns the bottom.
@@ -151,7 +151,7 @@ public struct ReceiptSheet: Sendable {
                                        place: "\(part), \(label(key))")
                 draw(labelFit, m.left, y, into: &items)
                 draw(valueFit, m.left + labelWidth + 4, y, into: &items)
-                y += max(labelFit.height, valueFit.height) + 2.5
+                y += max(labelFit.height, valueFit.height) + 3.5
             }
             return y
         }
@@ -236,7 +236,7 @@ public struct ReceiptSheet: Sendable {
         let signature = try fit(label("signature"), .regular, s.body, width, lines: 2, place: "talon")
         draw(signature, m.left, y, into: &items)
         y += signature.height + 4
-        let boxHeight = 64.0
+        let boxHeight = 88.0
         items.append(.rule(x1: m.left, y1: y, x2: m.left + width, y2: y, width: 0.5, color: .black))
         items.append(.rule(x1: m.left, y1: y + boxHeight, x2: m.left + width, y2: y + boxHeight, width: 0.5, color: .black))
         items.append(.rule(x1: m.left, y1: y, x2: m.left, y2: y + boxHeight, width: 0.5, color: .black))

@@ -142,7 +142,12 @@ struct ReceiptTests {
         ] {
             #expect(text.contains(expected), "missing \(expected) in \(text)")
         }
-        #expect(text.contains("Nombre de pages : \(pupil.pages)") || text.contains("Nombre de pages\u{A0}: \(pupil.pages)"), "\(text)")
+        let layoutLines = try TestSupport.pdfText(pdf, layout: true).split(separator: "\n")
+        let pageLines = layoutLines.filter { $0.contains("Nombre de pages") }
+        let counts = pageLines.map { line in
+            line.components(separatedBy: "Nombre de pages").last?.split(whereSeparator: { $0.isWhitespace || $0 == ":" }).first.map(String.init)
+        }
+        #expect(counts == ["\(pupil.pages)", "\(pupil.pages)"], "\(pageLines)")
         // Long names are wrapped, never cut: every letter is there (in reading order, maybe across lines).
         let letters = text.filter { $0.isLetter }
         #expect(letters.contains(Self.longName.filter { $0.isLetter }), "\(text)")
