@@ -166,6 +166,12 @@ struct ReceiptTests {
         #expect(pdfsig.stdoutText.contains("Total document signed"), "\(pdfsig.stdoutText)")
         let qpdf = try TestSupport.run("qpdf", ["--check", pdf.path])
         #expect(qpdf.status == 0, "\(qpdf.stdoutText)\(qpdf.stderr)")
+        // PDF/A-2b: the shared precheck on the signed receipt and the class file, pikepdf (XMP ↔ Info, pdfaid, /ID).
+        let classFile = f.out.appendingPathComponent("1S1-recepisses.pdf")
+        let precheck = try ArchivalPDFChecks.precheck([pdf, classFile])
+        #expect(precheck.status == 0 && precheck.stdoutText.components(separatedBy: "declares PDF/A-2B").count == 3, "\(precheck.stdoutText)")
+        let pike = try ArchivalPDFChecks.pikepdf([(pdf, nil), (classFile, nil)], part: 2)
+        #expect(pike.status == 0, "\(pike.stdoutText)")
         let verify = try TestSupport.livret(["verify", "--keys", f.keys.path, pdf.path])
         #expect(verify.status == 0, "\(verify.stdoutText)\(verify.stderr)")
 
