@@ -158,7 +158,7 @@ public struct ReceiptSheet: Sendable {
         let code = content.code
         let year = code.annee
         let identity = "\(content.nom) \(content.prenoms)"
-        let etab = "\(content.etablissement) (\(label("uai")) \(code.uai))"
+        let etab = "\(content.etablissement) (\(label("uai"))\u{A0}\(code.uai))"
         let version = "\(content.object), \(label("version")) \(code.version)"
         let dateText = FrenchDate.format(content.date) ?? content.date
 
