@@ -186,6 +186,31 @@ struct ReceiptTests {
         }
     }
 
+    @Test("pyHanko, trusting the lycée's certificate: a receipt's signature is intact, valid and covers the whole file; a flipped byte is refused")
+    func pyHankoAgrees() throws {
+        let path = ProcessInfo.processInfo.environment["LIVRET_PYENV"] ?? TestSupport.repositoryRoot.appendingPathComponent(".build/pyenv").path
+        let pyhanko = URL(fileURLWithPath: path).appendingPathComponent("bin/pyhanko")
+        try #require(FileManager.default.isExecutableFile(atPath: pyhanko.path), "no pyHanko at \(path): run `make test-deps` (or set LIVRET_PYENV)")
+        let f = try Self.printed("receipts-pyhanko")
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let receipt = f.out.appendingPathComponent("TS2/\(Self.ine(23))-recepisse.pdf")
+        let certificate = f.keys.appendingPathComponent("signing-cert.pem")
+        let cli = try TestSupport.run(pyhanko.path, ["sign", "validate", "--pretty-print", "--trust-replace", "--trust", certificate.path, receipt.path])
+        #expect(cli.status == 0, "\(cli.stdoutText)\(cli.stderr)")
+        #expect(cli.stdoutText.contains("The signature is judged VALID."), "\(cli.stdoutText)")
+        #expect(cli.stdoutText.contains("The signature covers the entire file."), "\(cli.stdoutText)")
+        // A byte of the page content flipped (seeded position, inside the first revision).
+        var bytes = [UInt8](try Data(contentsOf: receipt))
+        let offset = 1_000 + Int(UInt64(23) &* 0x9E3779B97F4A7C15 % 2_000)
+        print("flipped byte at \(offset) (seed 23)")
+        bytes[offset] ^= 0x01
+        let damaged = f.folder.appendingPathComponent("damaged.pdf")
+        try Data(bytes).write(to: damaged)
+        let refused = try TestSupport.run(pyhanko.path, ["sign", "validate", "--pretty-print", "--trust-replace", "--trust", certificate.path, damaged.path])
+        #expect(!refused.stdoutText.contains("The signature is judged VALID."), "\(refused.stdoutText)")
+        #expect(try TestSupport.livret(["verify", "--keys", f.keys.path, damaged.path]).status == 1)
+    }
+
     @Test("the bytes before the signature are the same for the same input (PDF/A receipt, deterministic)")
     func deterministic() throws {
         let f = try Self.printed("receipts-same")
