@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "LivretPipeline", targets: ["LivretPipeline"]),
         .library(name: "LivretSign", targets: ["LivretSign"]),
         .library(name: "LivretJury", targets: ["LivretJury"]),
+        .library(name: "LivretScan", targets: ["LivretScan"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,6 +35,14 @@ let package = Package(
         .systemLibrary(name: "CHarfBuzz", pkgConfig: "harfbuzz", providers: [.apt(["libharfbuzz-dev"])]),
         .systemLibrary(name: "CLivretZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CPopplerGlib", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        // The only code that includes zbar.h: 8-bit grey pixels in, decoded QR strings out.
+        .target(name: "CZBarBridge", dependencies: ["CZBar"]),
+        // Scanned images to grey pixels: PNG (cairo), JPEG (libjpeg-turbo), PDF pages (poppler-glib); sizes checked first.
+        .target(name: "CScanImage", dependencies: ["CCairo", "CJPEG", "CPopplerGlib"]),
         // The only code that includes libxml2's headers: Swift sees opaque types (see DESIGN.md, pitfalls).
         .target(name: "CXMLBridge", dependencies: ["CLibXML2"]),
 
@@ -46,7 +55,9 @@ let package = Package(
         // Exchange files (SIECLE, LSL import XML, nomenclature, profile) -> canonical documents.
         .target(name: "LivretImport", dependencies: ["LivretModel", "CXMLBridge"], swiftSettings: strict),
         // Layout files + documents -> pages of positioned, shaped boxes. Knows nothing of cairo.
-        .target(name: "LivretLayout", dependencies: ["LivretModel", "CHarfBuzz"], swiftSettings: strict),
+        .target(name: "LivretLayout", dependencies: ["LivretModel", "CHarfBuzz", "CQRencode"], swiftSettings: strict),
+        // Scans of returned receipt stubs (PDF, PNG, JPEG) -> the QR codes they carry (libzbar).
+        .target(name: "LivretScan", dependencies: ["LivretModel", "CZBarBridge", "CScanImage"], swiftSettings: strict),
         // Pages -> PDF bytes through cairo (fonts embedded as subsets), then finished as PDF/A
         // (XMP, OutputIntent, /ID, embedded source). Knows nothing of the LSL.
         .target(
@@ -90,13 +101,14 @@ let package = Package(
         // The joins: document -> finished PDF (render), dataset -> print run files (+ archive).
         .target(
             name: "LivretPipeline",
-            dependencies: ["LivretModel", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign"],
+            dependencies: ["LivretModel", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign", "LivretScan"],
             swiftSettings: strict),
         // The subcommands (parsing, terminal, exit codes); the executable below only runs them.
         .target(
             name: "LivretCLI",
             dependencies: [
                 "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive", "LivretPipeline", "LivretSign", "LivretJury",
+                "LivretScan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -134,6 +146,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["pyhanko_check.py", "pdfa_like.py"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "LivretReceiptTests",
+            dependencies: ["LivretModel", "LivretLayout", "LivretScan", "LivretTestSupport", "livret"],
             swiftSettings: strict),
         .testTarget(
             name: "LivretJuryTests",

@@ -10,7 +10,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     public var time: String
     /// Who (a user name, `Name <address>`).
     public var actor: String
-    /// What: `print-run`, `render-sign`, `receipt`, `stub`, `jury-package`…
+    /// What: `print-run`, `render-sign`, `receipt`, `stub-returned`, `jury-package`…
     public var action: String
     /// The pupil, when the entry concerns one.
     public var ine: String?
@@ -30,6 +30,8 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     public var candidates: [String]?
     /// For a jury package received: the UAI of the lycée that sent it.
     public var uai: String?
+    /// For a returned receipt stub: what was read from the scan (`qr LSL1:…`, or `no-qr: …`).
+    public var note: String?
     /// SHA-256 (hex) of the previous entry's line; 64 zeros for the first.
     public var previous: String
 

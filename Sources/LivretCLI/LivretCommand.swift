@@ -38,6 +38,7 @@ public struct LivretCommand: AsyncParsableCommand {
             VerifyCommand.self,
             JournalCommand.self,
             JuryPackageCommand.self,
+            ReceiptCommand.self,
         ])
 
     public init() {}

@@ -51,6 +51,16 @@ struct PrintRunCommand: AsyncParsableCommand {
             recorded. The SHA-256 on the hand-over sheets and in print-run.json are \
             those of the files as written (signed).
 
+            Receipts (--receipts, needs --archive): once every division is printed and \
+            archived, a hand-over receipt (récépissé de remise) per pupil printed: \
+            CODE/INE-recepisse.pdf (one A4 page, PDF/A-2b, signed like the livrets; the family's \
+            part and the school's stub, each with the livret's archive object and version, its \
+            SHA-256 and a QR code holding LSL1:UAI:INE:année:version:sha256, or \
+            URL?code=<that string, percent-encoded> with --verify-url URL), and \
+            CODE-recepisses.pdf, the class's receipts gathered for printing. They are listed in \
+            print-run.json ("receipts") and, with a key, journaled (action "receipt"). With \
+            --paper-only, only the pupils of the list get one.
+
             Exit codes: 0 every pupil printed; 1 some pupils failed, or --paper-only names \
             INEs that are not in the dataset, or the input was refused, or the output \
             folder is in use by another run; 64 wrong usage; 74 I/O error.
@@ -86,6 +96,12 @@ struct PrintRunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Who issues the livrets, recorded in the journal (default: $LIVRET_USER, else $USER).", valueName: "name"))
     var user: String?
 
+    @Flag(help: "Also write a hand-over receipt per pupil printed, and the class's receipts for printing (needs --archive).")
+    var receipts = false
+
+    @Option(name: .customLong("verify-url"), help: ArgumentHelp("With --receipts: put URL?code=<the verification string, percent-encoded> in the QR codes.", valueName: "url"))
+    var verifyURL: String?
+
     @Flag(name: .customLong("require-signature"), help: "Refuse to print (exit 1, nothing written) when there is no signing key.")
     var requireSignature = false
 
@@ -103,6 +119,13 @@ struct PrintRunCommand: AsyncParsableCommand {
         if all == !division.isEmpty { throw ValidationError("Name the divisions to print with --division, or print them all with --all.") }
         if let date, !LivretDocument.isDate(date) { throw ValidationError("--date '\(date)' is not a date YYYY-MM-DD.") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if receipts && archive == nil {
+            throw ValidationError("--receipts needs --archive PATH: a receipt names the archived version of the livret handed over.")
+        }
+        if verifyURL != nil && !receipts { throw ValidationError("--verify-url goes with --receipts.") }
+        if let verifyURL, !ReceiptCode.isVerifyURL(verifyURL) {
+            throw ValidationError("--verify-url '\(MessageText.escaped(verifyURL))' is not an http(s) address with a host.")
+        }
         try requirePath(out, option: "--out")
     }
 
@@ -132,8 +155,12 @@ struct PrintRunCommand: AsyncParsableCommand {
             // The journal lives in the archive home: without --archive, nothing is recorded.
             let journal = archive != nil && signing != nil
                 ? JournalRecorder(journal: Journal(home: URL(fileURLWithPath: archive!)), actor: user ?? ArchiveUser.current.name) : nil
-            summary = try await PrintRun(options: options, renderer: renderer, archive: archiveHandle, journal: journal)
-                .run(on: BlockingExecutor(width: jobs)) { event in printer?.show(event) }
+            var printRun = try PrintRun(options: options, renderer: renderer, archive: archiveHandle, journal: journal)
+            if receipts, let archiveHandle {
+                let maker = try ReceiptMaker(renderer: renderer, signing: signing, date: options.date, verifyURL: verifyURL)
+                printRun = printRun.writingReceipts(PrintRunReceipts(maker: maker, archive: archiveHandle))
+            }
+            summary = try await printRun.run(on: BlockingExecutor(width: jobs)) { event in printer?.show(event) }
         } catch {
             throw pipelineExit(error)
         }
@@ -154,6 +181,9 @@ struct PrintRunCommand: AsyncParsableCommand {
             for division in summary.divisions {
                 lines.append("  \(division.code): \(division.classFile ?? "-") (\(division.printed) livrets), \(division.emargementFile ?? "-")")
             }
+            if let receipts = summary.receipts {
+                lines.append("receipts: \(receipts.count) written (CODE/INE-recepisse.pdf, CODE-recepisses.pdf)")
+            }
             if let created = c.archivedNewVersions, let unchanged = c.archivedUnchanged {
                 lines.append("archive \(archive ?? ""): \(created) new version(s), \(unchanged) unchanged")
             }
@@ -169,7 +199,9 @@ struct PrintRunCommand: AsyncParsableCommand {
             lines.append("summary: \(URL(fileURLWithPath: out).appendingPathComponent("print-run.json").path)")
             try writeStandardOutput(lines.joined(separator: "\n") + "\n")
         }
-        if summary.counts.failed > 0 || !summary.unknownPaperOnly.isEmpty { throw ExitCode(LivretExit.refused) }
+        if summary.counts.failed > 0 || summary.failures.count > summary.counts.failed || !summary.unknownPaperOnly.isEmpty {
+            throw ExitCode(LivretExit.refused)
+        }
     }
 
     static func today() -> String {

@@ -30,7 +30,7 @@ public enum OutputNames {
     /// The names a print run writes for division `code`, beside `print-run.json`.
     public static func divisionNames(_ code: String) -> [String] {
         let base = fileName(code)
-        return ["\(base).pdf", "\(base)-emargement.pdf", base]
+        return ["\(base).pdf", "\(base)-emargement.pdf", "\(base)-recepisses.pdf", base]
     }
 
     /// The longest file name a file system takes (bytes).

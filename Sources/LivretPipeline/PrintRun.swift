@@ -186,6 +186,8 @@ public struct PrintRun: Sendable {
         public var failures: [Failure]
         /// INEs of the paper-only list not in the dataset.
         public var unknownPaperOnly: [UnknownPaperOnly]
+        /// With `--receipts`: the hand-over receipts written (see ``PrintRunReceipts``).
+        public var receipts: [PrintRunReceipts.Record]?
     }
 
     /// The summary's file name, in the output folder.
@@ -201,6 +203,15 @@ public struct PrintRun: Sendable {
     /// journal, a division at a time, before its hand-over sheet is drawn (which prints the head).
     public let journal: JournalRecorder?
     let sheet: EmargementSheet
+    /// When set, a hand-over receipt per pupil printed is written once every division is done.
+    public private(set) var receipts: PrintRunReceipts?
+
+    /// The same run, writing hand-over receipts (nil: none).
+    public func writingReceipts(_ receipts: PrintRunReceipts?) -> PrintRun {
+        var copy = self
+        copy.receipts = receipts
+        return copy
+    }
 
     /// Prepares a print run; the hand-over sheet's layout (`emargement.json`) is read from the
     /// renderer's layouts folder.
@@ -303,8 +314,13 @@ public struct PrintRun: Sendable {
         var run = self
         run.renderer = renderer.loading(Set(prepared.selected.compactMap(\.modele)))
         let results = await run.printDivisions(prepared.divisions, on: executor, progress: progress)
+        var receiptBatch: PrintRunReceipts.Batch?
+        if let receipts = run.receipts {
+            let (pupils, output, journal) = (results.flatMap(\.pupils), options.output, journal)
+            receiptBatch = await executor.run { receipts.write(pupils, output: output, journal: journal) }
+        }
         progress(.finished)
-        return try run.summarize(prepared, results)
+        return try run.summarize(prepared, results, receipts: receiptBatch)
     }
 
     /// What `run` prepared before printing: the selection, and the lock on the output folder.
@@ -377,7 +393,7 @@ public struct PrintRun: Sendable {
 
     /// The summary of the divisions printed, written to `print-run.json` (the lock still held).
     @inline(never)
-    func summarize(_ prepared: Prepared, _ results: [DivisionResult]) throws(PipelineError) -> Summary {
+    func summarize(_ prepared: Prepared, _ results: [DivisionResult], receipts: PrintRunReceipts.Batch? = nil) throws(PipelineError) -> Summary {
         defer { withExtendedLifetime(prepared.lock) {} }
         var summary = Summary(
             livret: options.version, date: options.date, simplex: options.simplex,
@@ -397,6 +413,11 @@ public struct PrintRun: Sendable {
             summary.counts.failed += result.failures.count
             summary.counts.pages += result.pupils.reduce(0) { $0 + $1.pages }
         }
+        if let receipts {
+            summary.receipts = receipts.records
+            summary.files += receipts.files
+            summary.failures += receipts.failures
+        }
         summary.counts.files = summary.files.count
         if archive != nil {
             summary.counts.archivedNewVersions = summary.pupils.filter { $0.archiveNewVersion == true }.count
@@ -410,7 +431,7 @@ public struct PrintRun: Sendable {
         }
         // An I/O failure (a full disk…) is not a pupil's fault: the run says so as an I/O error,
         // once the summary of what was written is beside the files.
-        if let io = results.lazy.compactMap(\.ioError).first { throw .io(io) }
+        if let io = results.lazy.compactMap(\.ioError).first ?? receipts?.ioError { throw .io(io) }
         return summary
     }
 
