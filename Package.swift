@@ -90,7 +90,10 @@ let package = Package(
         // The joins: document -> finished PDF (render), dataset -> print run files (+ archive).
         .target(
             name: "LivretPipeline",
-            dependencies: ["LivretModel", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign"],
+            dependencies: [
+                "LivretModel", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: strict),
         // The subcommands (parsing, terminal, exit codes); the executable below only runs them.
         .target(
@@ -119,7 +122,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "LivretPipelineTests",
-            dependencies: ["LivretModel", "LivretLayout", "LivretPipeline", "LivretTestSupport", "livret"],
+            dependencies: ["LivretModel", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign", "LivretPipeline", "LivretTestSupport", "livret"],
             swiftSettings: strict),
         .testTarget(
             name: "LivretArchiveTests",
