@@ -109,7 +109,7 @@ struct RenderCommand: AsyncParsableCommand {
             let head = try archiveCall { try Journal(home: URL(fileURLWithPath: archive)).append(entry) }
             printError("livret render: recorded in the journal of \(archive) (head \(head))")
             sealLyceeObject(home: URL(fileURLWithPath: archive), uai: LyceeObject.uai(of: signing.signer.signer, fallback: livret.etablissement.uai) ?? livret.etablissement.uai, signer: signing.signer.signer,
-                            user: user.map { ArchiveUser(parsing: $0) } ?? .current, command: "render")
+                            user: .current, command: "render")
         }
     }
 }

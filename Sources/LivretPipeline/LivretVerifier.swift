@@ -167,6 +167,13 @@ public struct LivretVerifier: Sendable {
             return Verdict(status: .authentic, message: "well formed: \(code.uai), INE \(code.ine), \(code.annee), \(code.version) (no archive to check it against)", ine: code.ine)
         }
         var verdict = try archived(ine: code.ine, matches: .sha256(code.sha256, version: code.version, year: code.annee), archive: archive)
+        // The lycée the string names must be the one that issued the archived livret.
+        if verdict.status == .authentic || verdict.status == .superseded,
+           let json = try? archive.get(objectID: Archive.objectID(ine: code.ine), logicalPath: "\(code.annee)/livret.json", version: verdict.version),
+           let document = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
+           let issuer = (document["etablissement"] as? [String: Any])?["uai"] as? String, issuer != code.uai {
+            return Verdict(status: .notArchived, message: "not in this archive (this livret was issued by \(issuer), not \(code.uai))", ine: code.ine, version: verdict.version)
+        }
         if verdict.isAuthentic { verdict.message = "authentic: " + verdict.message }
         return verdict
     }

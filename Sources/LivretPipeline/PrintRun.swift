@@ -120,6 +120,8 @@ public struct PrintRun: Sendable {
         public var classFile: String?
         /// The hand-over sheet, when at least one pupil was printed.
         public var emargementFile: String?
+        /// The journal's head printed on the hand-over sheet, signed with the lycée's key (`LSLJ1:…`).
+        public var signedJournalHead: String?
     }
 
     /// How the pupils' livrets of a run were signed.
@@ -401,7 +403,7 @@ public struct PrintRun: Sendable {
             do {
                 let sealed = try LyceeObject.seal(
                     archive: archive, uai: uai, certificates: [signer.certificate] + signer.chain, signer: signer,
-                    user: journal.map { ArchiveUser(parsing: $0.actor) } ?? .current)
+                    user: .current)
                 summary.journal?.signedHead = sealed.signedHead?.description
                 summary.journal?.sealed = "\(sealed.object) \(sealed.result.version)"
                 if let head = sealed.head { summary.journal?.head = head.description }
@@ -739,6 +741,7 @@ public struct PrintRun: Sendable {
             if let signing = renderer.signing, let uai = LyceeObject.uai(of: signing.signer.signer, fallback: uai) {
                 signed = (try? SignedJournalHead.sign(uai: uai, seq: head.seq, sha256: head.sha256, time: Date(), signer: signing.signer.signer))?.description
             }
+            result.record.signedJournalHead = signed
             return JournalMark(short: head.short, signed: signed)
         } catch {
             result.journalFailed = true

@@ -5,8 +5,10 @@ import X509
 
 /// The journal's head signed with the lycée's key, short enough for a hand-over sheet:
 /// `LSLJ1:<UAI>:<seq>:<sha256>:<time>:<signature>`, where `time` is `YYYYMMDDTHHMMSSZ` (UTC) and
-/// `signature` is the P-256 ECDSA signature (SHA-256, r‖s, 64 bytes) in base64url without padding,
-/// over the UTF-8 bytes of everything before the last `:`.
+/// `signature` is the P-256 ECDSA signature (SHA-256, r‖s, 64 bytes) in 128 lower-case hex digits,
+/// over the UTF-8 bytes of everything before the last `:`. Hex rather than base64: a head is
+/// copied from paper (no `l`/`I`/`0`/`O` to confuse, no `-` that a line break would eat), and
+/// white space typed inside it is ignored.
 ///
 /// Whoever holds one can later prove, with the lycée's certificate, that the lycée's journal had
 /// this head at that time (`livret journal verify --witness`).
@@ -29,7 +31,7 @@ public struct SignedJournalHead: Sendable, Equatable, CustomStringConvertible {
     public var signedText: String { "\(Self.tag):\(uai):\(seq):\(sha256):\(Self.compactTime(time))" }
 
     /// The whole string, as printed and as `--witness` takes it.
-    public var description: String { signedText + ":" + Self.base64url(signature) }
+    public var description: String { signedText + ":" + signature.map { String(format: "%02x", $0) }.joined() }
 
     /// `seq:sha256`, the unsigned head.
     public var head: String { "\(seq):\(sha256)" }
@@ -75,7 +77,7 @@ public struct SignedJournalHead: Sendable, Equatable, CustomStringConvertible {
     }
 
     static func parse(_ text: String) -> Result<SignedJournalHead, Malformed> {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let parts = text.filter { !$0.isWhitespace }.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.first == tag else { return .failure(Malformed(reason: "does not start with \(tag):")) }
         guard parts.count == 6 else { return .failure(Malformed(reason: "has \(parts.count) parts separated by ':', expected 6 (\(tag):UAI:SEQ:SHA256:TIME:SIGNATURE)")) }
         if let problem = Identifiers.uaiProblem(parts[1]) { return .failure(Malformed(reason: "UAI (part 2): \(problem)")) }
@@ -84,8 +86,15 @@ public struct SignedJournalHead: Sendable, Equatable, CustomStringConvertible {
             return .failure(Malformed(reason: "SHA-256 (part 4) is not 64 hexadecimal digits"))
         }
         guard let time = parseCompactTime(parts[4]) else { return .failure(Malformed(reason: "time (part 5) \(MessageText.quoted(parts[4])) is not YYYYMMDDTHHMMSSZ")) }
-        guard let signature = base64urlDecode(parts[5]), signature.count == 64 else {
-            return .failure(Malformed(reason: "signature (part 6) is not 64 bytes in base64url"))
+        guard parts[5].count == 128, parts[5].allSatisfy({ $0.isHexDigit && $0.isASCII }) else {
+            return .failure(Malformed(reason: "signature (part 6) is not 128 hexadecimal digits"))
+        }
+        var signature: [UInt8] = []
+        var index = parts[5].startIndex
+        while index < parts[5].endIndex {
+            let next = parts[5].index(index, offsetBy: 2)
+            signature.append(UInt8(parts[5][index..<next], radix: 16)!)
+            index = next
         }
         return .success(SignedJournalHead(uai: parts[1], seq: seq, sha256: parts[3].lowercased(), time: time, signature: signature))
     }
@@ -153,17 +162,5 @@ public struct SignedJournalHead: Sendable, Equatable, CustomStringConvertible {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         guard let date = calendar.date(from: components), compactTime(date) == text else { return nil }
         return date
-    }
-
-    static func base64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func base64urlDecode(_ text: String) -> [UInt8]? {
-        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).map { [UInt8]($0) }
     }
 }

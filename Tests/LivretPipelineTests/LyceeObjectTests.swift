@@ -20,8 +20,10 @@ struct LyceeObjectTests {
     struct Summary: Decodable {
         struct Pupil: Decodable { var ine: String; var file: String; var sha256: String; var archiveVersion: String? }
         struct Journal: Decodable { var recorded: Int; var head: String?; var signedHead: String?; var sealed: String? }
+        struct Division: Decodable { var code: String; var signedJournalHead: String? }
         var pupils: [Pupil]
         var journal: Journal?
+        var divisions: [Division]
     }
 
     /// A signed print run of `documents` into `home`; its summary.
@@ -146,6 +148,7 @@ struct LyceeObjectTests {
         let sheet = try TestSupport.pdfText(run.out.appendingPathComponent("1S1-emargement.pdf")).filter { !$0.isWhitespace }
         let start = try #require(sheet.range(of: "LSLJ1:"), "\(sheet)")
         let printed = String(sheet[start.lowerBound...].prefix(signed.count))
+        #expect(printed == run.summary.divisions.first?.signedJournalHead, "\(printed)")
         #expect(printed.hasPrefix(signed.split(separator: ":").prefix(4).joined(separator: ":") + ":"), "\(printed)")
         let fromSheet = try TestSupport.livret(["journal", "verify", "--archive", home.path, "--keys", keys.path, "--witness", printed])
         #expect(fromSheet.status == 0, "\(printed): \(Self.lines(fromSheet))")
@@ -153,7 +156,7 @@ struct LyceeObjectTests {
         // A forged signature: one character of the signature changed.
         var characters = Array(signed)
         let index = characters.count - 20
-        characters[index] = characters[index] == "A" ? "B" : "A"
+        characters[index] = characters[index] == "a" ? "b" : "a"
         let forged = try TestSupport.livret(["journal", "verify", "--archive", home.path, "--keys", keys.path, "--witness", String(characters)])
         #expect(forged.status == 1 && forged.stdoutText.contains("signature is not the lycée's"), "\(Self.lines(forged))")
         // The same head's text with its sequence number changed (the signature no longer matches).
@@ -175,6 +178,9 @@ struct LyceeObjectTests {
         let malformed = try TestSupport.livret(["journal", "verify", "--archive", home.path, "--witness", "LSLJ1:0351261X:1:ab:20261202T093000Z:AAAA"])
         #expect(malformed.status == 64 && malformed.stderr.contains("UAI (part 2)"), "\(malformed.stderr)")
         #expect(SignedJournalHead.problem(parts[0...4].joined(separator: ":") + ":AAAA")?.contains("signature (part 6)") == true)
+        // Typed from paper with spaces and a line break inside: the same head.
+        let typed = signed.enumerated().map { $0.offset % 16 == 15 ? "\($0.element) " : "\($0.element)" }.joined().replacingOccurrences(of: ":2026", with: ":\n2026")
+        #expect(SignedJournalHead(typed)?.description == signed)
     }
 
     @Test("verify --archive: authentic and current; superseded; not superseded by a version that only adds a receipt; not in this archive; source that does not render to the livret; certificates from the archive")
@@ -282,6 +288,8 @@ struct LyceeObjectTests {
         #expect(wrong.status == 1 && wrong.stdoutText.contains("has another SHA-256"), "\(Self.lines(wrong))")
         let unknown = try check("LSL1:\(uai):\(PipelineTests.ine(59)):\(year):v1:\(pupil.sha256)")
         #expect(unknown.status == 1 && unknown.stdoutText.contains("not in this archive (no pupil"), "\(Self.lines(unknown))")
+        let otherLycee = try check("LSL1:0351261F:\(lea.eleve.ine):\(year):v1:\(pupil.sha256)")
+        #expect(otherLycee.status == 1 && otherLycee.stdoutText.contains("issued by \(uai), not 0351261F"), "\(Self.lines(otherLycee))")
         let noVersion = try check("LSL1:\(uai):\(lea.eleve.ine):\(year):v9:\(pupil.sha256)")
         #expect(noVersion.status == 1 && noVersion.stdoutText.contains("has no version v9"), "\(Self.lines(noVersion))")
 
