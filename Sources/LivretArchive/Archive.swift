@@ -5,6 +5,8 @@ import Logging
 /// The archive of every livret issued: an OCFL 1.1 storage root with one object per pupil
 /// (id `urn:lsl:ine:<INE>`, layout 0003 hash-and-id n-tuple), each school year's files at
 /// `<année>/livret.pdf` and `<année>/livret.json`, SHA-512 inventories, forward-delta versions.
+/// The lycée has one object too (id `urn:lsl:uai:<UAI>`, ``put(uai:files:message:user:created:)``):
+/// its certificates and its sealed journal, written, locked, indexed and verified like a pupil's.
 ///
 /// The archive home holds, side by side on one file system:
 /// - `ocfl-root/`    the storage root (nothing in it that is not OCFL),

@@ -28,9 +28,10 @@ struct VerifyCommand: AsyncParsableCommand {
             of this program, the layout the document names or --layout), must give the bytes \
             before the signature: "the embedded source does not render to this livret".
 
-            --qr TEXT checks a receipt's verification string LSL1:<UAI>:<INE>:<année>:<version>:<sha256> \
-            against the archive: that version of that pupil exists and its livret has that SHA-256, \
-            and whether a later version superseded it. No name is printed: INE, year, version, date.
+            --qr TEXT checks a receipt's verification string \
+            LSL1:<UAI>:<INE>:<année>:<version>:<sha256> against the archive (--archive, else \
+            $LIVRET_ARCHIVE, else ./Archive): that version of that pupil exists, its livret has \
+            that SHA-256 and was issued by that UAI, and whether a later version superseded it. No name is printed: INE, year, version, date.
 
             Exit 0 when everything checked is authentic, 1 otherwise (a malformed string too), \
             64 wrong usage, 74 when a file or the archive cannot be read.
@@ -58,9 +59,9 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let opened = try openArchive()
         if let qr {
-            let verifier = LivretVerifier(trusted: [], archive: opened)
+            // A string is checked against an archive: --archive, else $LIVRET_ARCHIVE, else ./Archive.
+            let verifier = LivretVerifier(trusted: [], archive: try openArchive(archive ?? ArchiveOptions.home(nil).path))
             do {
                 let verdict = try verifier.verify(code: qr)
                 printSafe("\(qr): \(verdict.message)")
@@ -72,6 +73,7 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             return
         }
+        let opened = try archive.map(openArchive)
         let trusted = try trustedCertificates(archive: opened)
         let verifier = LivretVerifier(trusted: trusted, archive: opened, renderer: opened == nil ? nil : try layoutOptions.renderer())
         var allAuthentic = true
@@ -100,9 +102,8 @@ struct VerifyCommand: AsyncParsableCommand {
         if !allAuthentic { throw ExitCode(LivretExit.refused) }
     }
 
-    /// The archive of --archive, refused when the folder holds no storage root (nothing is created).
-    func openArchive() throws -> Archive? {
-        guard let archive else { return nil }
+    /// The archive at `archive`, refused when the folder holds no storage root (nothing is created).
+    func openArchive(_ archive: String) throws -> Archive {
         let home = URL(fileURLWithPath: archive)
         guard FileManager.default.fileExists(atPath: home.appendingPathComponent("ocfl-root/0=ocfl_1.1").path) else {
             printError("livret verify: --archive \(MessageText.quoted(archive)): no archive there (no ocfl-root/0=ocfl_1.1)")

@@ -163,9 +163,7 @@ public struct LivretVerifier: Sendable {
     /// later version replaced it. Names no pupil: INE, year, version and date of issue only.
     public func verify(code text: String) throws(Failure) -> Verdict {
         let code = try VerificationCode(parsing: text)
-        guard let archive else {
-            return Verdict(status: .authentic, message: "well formed: \(code.uai), INE \(code.ine), \(code.annee), \(code.version) (no archive to check it against)", ine: code.ine)
-        }
+        guard let archive else { throw .archive("no archive to check \(code) against") }
         var verdict = try archived(ine: code.ine, matches: .sha256(code.sha256, version: code.version, year: code.annee), archive: archive)
         // The lycée the string names must be the one that issued the archived livret.
         if verdict.status == .authentic || verdict.status == .superseded,

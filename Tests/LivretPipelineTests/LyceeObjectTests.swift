@@ -299,6 +299,10 @@ struct LyceeObjectTests {
         let superseded = try check(good)
         #expect(superseded.status == 1 && superseded.stdoutText.contains("superseded by v2 on"), "\(Self.lines(superseded))")
 
+        let noArchive = try TestSupport.livret(["verify", "--archive", folder.appendingPathComponent("none").path, "--qr", good])
+        #expect(noArchive.status == 74 && noArchive.stderr.contains("no archive there"), "\(Self.lines(noArchive))")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("none").path))
+
         for (code, part) in [
             ("LSL2:\(uai):\(lea.eleve.ine):\(year):v1:\(pupil.sha256)", "does not start with LSL1:"),
             ("LSL1:\(uai):\(lea.eleve.ine):\(year):v1", "5 parts"),
