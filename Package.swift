@@ -101,7 +101,10 @@ let package = Package(
         // The joins: document -> finished PDF (render), dataset -> print run files (+ archive).
         .target(
             name: "LivretPipeline",
-            dependencies: ["LivretModel", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign", "LivretScan"],
+            dependencies: [
+                "LivretModel", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign", "LivretScan",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: strict),
         // The subcommands (parsing, terminal, exit codes); the executable below only runs them.
         .target(
@@ -131,7 +134,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "LivretPipelineTests",
-            dependencies: ["LivretModel", "LivretLayout", "LivretPipeline", "LivretTestSupport", "livret"],
+            dependencies: ["LivretModel", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign", "LivretPipeline", "LivretTestSupport", "livret"],
             swiftSettings: strict),
         .testTarget(
             name: "LivretArchiveTests",

@@ -73,6 +73,11 @@ extension Archive {
         return inventory
     }
 
+    /// The root inventory of any object of the root (a pupil's or the lycée's), nil when absent.
+    public func inventory(objectID id: String) throws -> OCFLInventory? {
+        try readInventory(objectPath: try objectPath(id: id))
+    }
+
     /// The versions of an object, oldest first, with the paths each one changed.
     public static func history(_ inventory: OCFLInventory) -> [VersionInfo] {
         var previous: [String: String] = [:]

@@ -5,6 +5,8 @@ import Logging
 /// The archive of every livret issued: an OCFL 1.1 storage root with one object per pupil
 /// (id `urn:lsl:ine:<INE>`, layout 0003 hash-and-id n-tuple), each school year's files at
 /// `<année>/livret.pdf` and `<année>/livret.json`, SHA-512 inventories, forward-delta versions.
+/// The lycée has one object too (id `urn:lsl:uai:<UAI>`, ``put(uai:files:message:user:created:)``):
+/// its certificates and its sealed journal, written, locked, indexed and verified like a pupil's.
 ///
 /// The archive home holds, side by side on one file system:
 /// - `ocfl-root/`    the storage root (nothing in it that is not OCFL),
@@ -116,6 +118,23 @@ public final class Archive: Sendable {
     /// The OCFL object id of a pupil.
     public static func objectID(ine: String) -> String { ObjectIndexEntry.idPrefix + ine }
 
+    /// The OCFL object id of a lycée (`urn:lsl:uai:<UAI>`): its certificates and its sealed journal.
+    public static func objectID(uai: String) -> String { ObjectIndexEntry.lyceePrefix + uai }
+
+    /// The object id named by `value`: an INE, a UAI, or an id `urn:lsl:ine:<INE>` /
+    /// `urn:lsl:uai:<UAI>`, checked (an id of another shape is refused before it touches a path).
+    public static func objectID(naming value: String) throws -> String {
+        if value.hasPrefix(ObjectIndexEntry.lyceePrefix) {
+            let uai = String(value.dropFirst(ObjectIndexEntry.lyceePrefix.count))
+            try checkUAI(uai)
+            return objectID(uai: uai)
+        }
+        let ine = value.hasPrefix(ObjectIndexEntry.idPrefix) ? String(value.dropFirst(ObjectIndexEntry.idPrefix.count)) : value
+        if Identifiers.ineKind(ine) == nil, Identifiers.uaiProblem(ine) == nil { return objectID(uai: ine) }
+        try checkINE(ine)
+        return objectID(ine: ine)
+    }
+
     /// Creates the storage root's declaration, layout file and layout configuration if missing.
     static func initializeRoot(_ root: String, layout: StorageLayout, locksPath: String) throws {
         if FileSystem.exists(root + "/0=ocfl_1.1") { return }
@@ -156,6 +175,12 @@ public final class Archive: Sendable {
         return lock
     }
 
+    static func checkUAI(_ uai: String) throws {
+        if let problem = Identifiers.uaiProblem(uai) {
+            throw ArchiveError.invalidArgument("UAI \(MessageText.quoted(uai)): \(problem)")
+        }
+    }
+
     static func checkINE(_ ine: String) throws {
         guard Identifiers.ineKind(ine) != nil else {
             throw ArchiveError.invalidArgument("INE \(MessageText.quoted(ine)) has none of the INE formats (9 digits + 2 letters, 10 digits + 1 letter, 4 digits + A + 5 digits + 1 letter)")
@@ -186,11 +211,26 @@ public final class Archive: Sendable {
         metadata: ArchiveMetadata = ArchiveMetadata(), created: Date = Date()
     ) throws -> PutResult {
         try Self.checkINE(ine)
+        return try put(objectID: Self.objectID(ine: ine), name: ine, files: files, message: message, user: user, metadata: metadata, created: created)
+    }
+
+    /// Adds or replaces `files` in the lycée's object (`urn:lsl:uai:<UAI>`: its certificates, its
+    /// sealed journal) as a new version, exactly as ``put(ine:files:message:user:metadata:created:)``
+    /// does for a pupil: same staging, locking, index and recovery; `.unchanged` when nothing differs.
+    public func put(uai: String, files: [ArchiveFile], message: String, user: ArchiveUser = .current, created: Date = Date()) throws -> PutResult {
+        try Self.checkUAI(uai)
+        return try put(objectID: Self.objectID(uai: uai), name: uai, files: files, message: message, user: user, metadata: ArchiveMetadata(), created: created)
+    }
+
+    /// The put of an object whose id was checked; `ine` names it in messages.
+    func put(
+        objectID id: String, name ine: String, files: [ArchiveFile], message: String, user: ArchiveUser,
+        metadata: ArchiveMetadata, created: Date
+    ) throws -> PutResult {
         try Self.checkPut(logicalPaths: files.map(\.logicalPath), message: message, user: user, context: "put \(ine)")
         for value in [metadata.division, metadata.year].compactMap({ $0 }) where value.unicodeScalars.contains(where: MessageText.isUnsafe) {
             throw ArchiveError.invalidArgument("put \(ine): \(MessageText.quoted(value)) contains a control character")
         }
-        let id = Self.objectID(ine: ine)
         let relative = try objectPath(id: id)
         let objectFull = rootPath + "/" + relative
         let lock = try lockObject(objectPath: relative, exclusive: true)

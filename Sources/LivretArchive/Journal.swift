@@ -181,7 +181,41 @@ public struct Journal: Sendable {
     /// Checks the chain from the first entry and names the first entry edited, removed, inserted
     /// or reordered; with `witness`, also that this head is still in today's chain.
     public func verify(witness: Head? = nil) throws -> Report {
+        Self.verify(lines: try lines(), witness: witness)
+    }
+
+    /// The journal's bytes now (whole lines only, read under the journal's lock, so that no
+    /// append is half-read) and the check of their chain.
+    public func snapshot() throws -> (data: Data, report: Report) {
+        let lockPath = url.deletingLastPathComponent().appendingPathComponent("journal.lock").path
+        let lock = FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path)
+            ? try FileLock(path: lockPath, exclusive: false) : nil
+        defer { lock?.unlock() }
         let lines = try lines()
+        var data = Data()
+        for line in lines { data.append(line); data.append(10) }
+        return (data, Self.verify(lines: lines, witness: nil))
+    }
+
+    /// Compares the journal with a copy sealed earlier (`sealed`, named `name` in messages, e.g.
+    /// `urn:lsl:uai:0382032C v3`): every entry of the copy must still be, byte for byte, the entry
+    /// at the same place today. Returns the first difference in words, nil when the copy is a prefix.
+    public func compare(sealed: Data, name: String) throws -> String? {
+        let live = try lines()
+        let copy = sealed.split(separator: 10, omittingEmptySubsequences: true).map { Data($0) }
+        for (index, line) in copy.enumerated() {
+            guard index < live.count else {
+                return index + 1 == copy.count
+                    ? "entry \(index + 1), sealed in \(name), was removed"
+                    : "entries \(index + 1) to \(copy.count), sealed in \(name), were removed"
+            }
+            if live[index] != line { return "entry \(index + 1) differs from the copy sealed in \(name)" }
+        }
+        return nil
+    }
+
+    /// The check of `lines` (see ``verify(witness:)``).
+    static func verify(lines: [Data], witness: Head?) -> Report {
         let allSeqs = lines.map { (try? JSONDecoder().decode(JournalEntry.self, from: $0))?.seq }
         var previousHash = Self.genesis
         var hashes: [String] = []

@@ -13,6 +13,7 @@ struct ObjectIndexEntry: Sendable {
     var scolarites: [String: String?]
 
     static let idPrefix = "urn:lsl:ine:"
+    static let lyceePrefix = "urn:lsl:uai:"
 
     var ine: String? { id.hasPrefix(Self.idPrefix) ? String(id.dropFirst(Self.idPrefix.count)) : nil }
 

@@ -13,7 +13,9 @@ struct ArchiveCommand: ParsableCommand {
             Archive/ when run from the repository root). It holds ocfl-root/ (the OCFL storage root), \
             work/ (staging), index.sqlite (a cache, rebuilt when missing or damaged) and locks/. \
             Each pupil is one OCFL object, id urn:lsl:ine:<INE>, files at <année>/livret.pdf and \
-            <année>/livret.json. Every command first finishes or rolls back writes interrupted by a crash.
+            <année>/livret.json. The lycée has one object too, id urn:lsl:uai:<UAI>: \
+            certificates/<sha256>.pem (every certificate used to sign) and journal/ (the journal \
+            sealed after each print run, and its signed head). Every command first finishes or rolls back writes interrupted by a crash.
             """,
         subcommands: [
             ArchivePutCommand.self, ArchiveGetCommand.self, ArchiveLogCommand.self, ArchiveLsCommand.self,

@@ -9,7 +9,7 @@ struct ArchiveGetCommand: ParsableCommand {
 
     @OptionGroup var options: ArchiveOptions
 
-    @Option(help: "The pupil's INE.")
+    @Option(help: "The pupil's INE (or urn:lsl:uai:UAI for the lycée's object).")
     var ine: String
 
     @Option(help: "The logical path, e.g. 2015-2016/livret.pdf.")
@@ -27,7 +27,7 @@ struct ArchiveGetCommand: ParsableCommand {
 
     func run() throws {
         let archive = try options.open()
-        let data = try archiveCall { try archive.get(ine: ineArgument(ine), logicalPath: path, version: version) }
+        let data = try archiveCall { try archive.get(objectID: Archive.objectID(naming: ine), logicalPath: path, version: version) }
         try writeOutput(data, to: output)
     }
 }

@@ -9,7 +9,7 @@ struct ArchiveLogCommand: ParsableCommand {
 
     @OptionGroup var options: ArchiveOptions
 
-    @Option(help: "The pupil's INE.")
+    @Option(help: "The pupil's INE (or urn:lsl:uai:UAI for the lycée's object: certificates, sealed journal).")
     var ine: String
 
     @Flag(help: "Print JSON.")
@@ -17,7 +17,11 @@ struct ArchiveLogCommand: ParsableCommand {
 
     func run() throws {
         let archive = try options.open()
-        let inventory = try archiveCall { try archive.inventory(ine: ineArgument(ine)) }
+        let inventory = try archiveCall {
+            let id = try Archive.objectID(naming: ine)
+            guard let inventory = try archive.inventory(objectID: id) else { throw ArchiveError.notFound("no object \(id) in \(archive.rootPath)") }
+            return inventory
+        }
         let history = Archive.history(inventory)
         if json {
             let items: [[String: Any]] = history.map { version in

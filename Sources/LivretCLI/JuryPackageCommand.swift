@@ -69,6 +69,9 @@ struct JuryPackageMakeCommand: AsyncParsableCommand {
             print("\(candidate.ine)  \(candidate.division)  \(status)")
         }
         print("package \(result.packageID): \(result.bag.path)")
+        if let uai = CertificateSummary(identity.certificate).uai {
+            sealLyceeObject(home: home, uai: uai, signer: identity.signer, user: user, command: "jury-package")
+        }
         if zip {
             let zipURL = result.bag.deletingLastPathComponent().appendingPathComponent(result.packageID + ".zip")
             try juryCall("jury-package") { () throws(JuryError) in try JuryZip.write(bag: result.bag, to: zipURL) }

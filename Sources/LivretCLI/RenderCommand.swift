@@ -108,6 +108,8 @@ struct RenderCommand: AsyncParsableCommand {
                 sha256: Digests.sha256(pdf))
             let head = try archiveCall { try Journal(home: URL(fileURLWithPath: archive)).append(entry) }
             printError("livret render: recorded in the journal of \(archive) (head \(head))")
+            sealLyceeObject(home: URL(fileURLWithPath: archive), uai: LyceeObject.uai(of: signing.signer.signer, fallback: livret.etablissement.uai) ?? livret.etablissement.uai, signer: signing.signer.signer,
+                            user: .current, command: "render")
         }
     }
 }

@@ -214,7 +214,12 @@ public enum JuryPackager {
         do { report = try journal.verify() } catch { throw JuryError(.io, "\(journal.url.path): \(error)") }
         if let problem = report.problem { throw JuryError(.io, "\(journal.url.path): the journal is broken (\(problem)): no package made") }
         let headLine = report.head.map { "Journal-Head: \($0.seq):\($0.sha256)\n" } ?? "Journal-Head: 0:\(Journal.genesis)\n"
-        let journalHead = Data((headLine + "Journal-UAI: \(uai)\n").utf8)
+        // The same head signed with the lycée's key (`livret journal verify --witness` takes it).
+        let signedLine = report.head.flatMap { head in
+            (try? SignedJournalHead.sign(uai: uai, seq: head.seq, sha256: head.sha256, time: Date(), signer: identity.signer))
+                .map { "Journal-Head-Signed: \($0)\n" }
+        } ?? ""
+        let journalHead = Data((headLine + "Journal-UAI: \(uai)\n" + signedLine).utf8)
         var tags: [(path: String, data: Data)] = [
             ("bagit.txt", Data(BagIt.declaration.utf8)),
             ("bag-info.txt", bagInfo),

@@ -99,10 +99,15 @@ public struct EmargementSheet: Sendable {
         /// The head of the journal after this class's livrets were recorded (`seq:16 hex`),
         /// printed at the bottom of each page; nil: none.
         public var journal: String?
+        /// The same head signed with the lycée's key (`LSLJ1:…`), printed once below the table
+        /// for `livret journal verify --witness`; nil: none.
+        public var signedJournal: String?
 
         /// - Parameters: see the properties; `date` is the hand-over date (YYYY-MM-DD).
-        public init(etablissement: String, uai: String, division: String, anneeScolaire: String, date: String, journal: String? = nil) {
+        public init(etablissement: String, uai: String, division: String, anneeScolaire: String, date: String, journal: String? = nil,
+                    signedJournal: String? = nil) {
             self.journal = journal
+            self.signedJournal = signedJournal
             self.etablissement = etablissement
             self.uai = uai
             self.division = division
@@ -218,6 +223,13 @@ public struct EmargementSheet: Sendable {
         let totalText = try fit("\(label("total")) \(rows.count)", .italic, spec.sizes.body, width)
         if y + totalText.height + 4 > bottom { bodies.append(items); items = []; startPage(&items) }
         draw(totalText, m.left, y + 4, width, into: &items)
+        y += totalText.height + 4
+        if let signed = header.signedJournal {
+            // A token without spaces: it breaks between two characters, over as many lines as it needs.
+            let signedText = try fit("\(label("signedJournal")) \(signed)", .regular, spec.sizes.small, width, breakWords: true)
+            if y + signedText.height + 6 > bottom { bodies.append(items); items = []; startPage(&items) }
+            draw(signedText, m.left, y + 6, width, into: &items)
+        }
         bodies.append(items)
 
         var pages: [Page] = []

@@ -63,6 +63,15 @@ public enum PDFEmbeddedSource {
         }
     }
 
+    /// The document information's /Creator (the program and version that drew the PDF, e.g.
+    /// `livret 0.1.0`), read through the newest trailer; nil when there is none.
+    public static func creator(of pdf: Data) -> String? {
+        guard let reader = try? PDFFileReader([UInt8](pdf)),
+              let info = try? reader.resolve(reader.trailer["Info"])?.dictionaryValue,
+              case .string(let bytes)? = try? reader.resolve(info["Creator"]) else { return nil }
+        return text(bytes)
+    }
+
     /// A PDF text string's characters (UTF-16BE with BOM, else taken as Latin-1/PDFDocEncoding).
     static func text(_ bytes: [UInt8]) -> String {
         if bytes.starts(with: [0xFE, 0xFF]) {

@@ -120,6 +120,8 @@ public struct PrintRun: Sendable {
         public var classFile: String?
         /// The hand-over sheet, when at least one pupil was printed.
         public var emargementFile: String?
+        /// The journal's head printed on the hand-over sheet, signed with the lycée's key (`LSLJ1:…`).
+        public var signedJournalHead: String?
     }
 
     /// How the pupils' livrets of a run were signed.
@@ -138,6 +140,12 @@ public struct PrintRun: Sendable {
         public var recorded: Int
         /// The journal's head after the run (`seq:sha256`), when the chain is intact.
         public var head: String?
+        /// That head signed with the lycée's key (`LSLJ1:…`, see `SignedJournalHead`): what
+        /// `livret journal verify --witness` takes.
+        public var signedHead: String?
+        /// With an archive: the lycée object and version the journal was sealed into after the
+        /// run (`urn:lsl:uai:0382032C v4`), with the certificate used.
+        public var sealed: String?
     }
 
     /// `print-run.json`: what was printed, with the files' digests, and what failed.
@@ -404,6 +412,21 @@ public struct PrintRun: Sendable {
                 failed: prepared.readFailures.count, pages: 0, files: 0),
             divisions: [], pupils: [], files: [], failures: prepared.readFailures, unknownPaperOnly: prepared.unknown)
         summary.journal = journalSummary(results)
+        if summary.journal != nil, let archive, let signing = renderer.signing,
+           let uai = LyceeObject.uai(of: signing.signer.signer, fallback: prepared.selected.first?.etablissement.uai) {
+            // The journal sealed into the lycée's object, with the certificate used and the signed head.
+            let signer = signing.signer.signer
+            do {
+                let sealed = try LyceeObject.seal(
+                    archive: archive, uai: uai, certificates: [signer.certificate] + signer.chain, signer: signer,
+                    user: .current)
+                summary.journal?.signedHead = sealed.signedHead?.description
+                summary.journal?.sealed = "\(sealed.object) \(sealed.result.version)"
+                if let head = sealed.head { summary.journal?.head = head.description }
+            } catch {
+                summary.failures.append(Failure(ine: nil, division: nil, source: "journal", reason: "the journal was not sealed into the archive: \(error)"))
+            }
+        }
         for result in results {
             summary.divisions.append(result.record)
             summary.pupils += result.pupils
@@ -628,7 +651,7 @@ public struct PrintRun: Sendable {
             if outcome.pages > 0 {
                 do { try assembler.finish() } catch { throw .pdf(error) }
             }
-            let head = record(&result)
+            let head = record(&result, uai: files.first?.etablissement.uai)
             try publish(files, handle: handle, outcome: outcome, sheet: sheetPDF(files, rows: result.rows, fonts: pdfFonts, journal: head), into: &result)
         } catch {
             result.close(error)
@@ -700,7 +723,7 @@ public struct PrintRun: Sendable {
                 if outcome.pages > 0 {
                     do throws(PDFError) { try assembler.finish() } catch { throw .pdf(error) }
                 }
-                let head = run.record(&result)
+                let head = run.record(&result, uai: files.first?.etablissement.uai)
                 try run.publish(files, handle: handle, outcome: outcome, sheet: run.sheetPDF(files, rows: result.rows, fonts: fonts, journal: head), into: &result)
             } catch {
                 result.close(error)
@@ -753,14 +776,28 @@ public struct PrintRun: Sendable {
         result.record.emargementFile = sheetName
     }
 
+    /// The journal's head as a hand-over sheet prints it.
+    struct JournalMark: Sendable {
+        /// `seq:16 hex`.
+        var short: String
+        /// The head signed with the lycée's key (``SignedJournalHead``), when it could be signed.
+        var signed: String?
+    }
+
     /// Records the division's signed livrets in the journal; returns the head to print on the
-    /// hand-over sheet (`seq:16 hex`), or nil (no journal, nothing signed, or the journal refused:
-    /// then a failure of the division, the livrets being issued but not recorded).
-    func record(_ result: inout DivisionResult) -> String? {
+    /// hand-over sheet (`seq:16 hex`, and signed with the lycée's key for the lycée `uai`), or nil
+    /// (no journal, nothing signed, or the journal refused: then a failure of the division, the
+    /// livrets being issued but not recorded).
+    func record(_ result: inout DivisionResult, uai: String?) -> JournalMark? {
         guard let journal, !result.journalEntries.isEmpty else { return nil }
         do {
-            let head = try journal.append(result.journalEntries)
-            return head?.short
+            guard let head = try journal.append(result.journalEntries) else { return nil }
+            var signed: String?
+            if let signing = renderer.signing, let uai = LyceeObject.uai(of: signing.signer.signer, fallback: uai) {
+                signed = (try? SignedJournalHead.sign(uai: uai, seq: head.seq, sha256: head.sha256, time: Date(), signer: signing.signer.signer))?.description
+            }
+            result.record.signedJournalHead = signed
+            return JournalMark(short: head.short, signed: signed)
         } catch {
             result.journalFailed = true
             result.failures.append(Failure(
@@ -777,12 +814,12 @@ public struct PrintRun: Sendable {
     }
 
     /// The hand-over sheet of the pupils printed (`rows`), drawn with `fonts`.
-    private func sheetPDF(_ files: DivisionFiles, rows: [EmargementSheet.Row], fonts: PDFFonts, journal: String?) -> Result<SheetPDF, PipelineError> {
+    private func sheetPDF(_ files: DivisionFiles, rows: [EmargementSheet.Row], fonts: PDFFonts, journal: JournalMark?) -> Result<SheetPDF, PipelineError> {
         guard let first = files.first else { return .failure(.refused("division \(files.code): no pupil")) }
         let etab = first.etablissement
         let header = EmargementSheet.Header(
             etablissement: etab.nom, uai: etab.uai, division: files.code, anneeScolaire: first.annees.last ?? "", date: options.date,
-            journal: journal)
+            journal: journal?.short, signedJournal: journal?.signed)
         let sheetPages: [Page]
         do { sheetPages = try sheet.layout(header: header, rows: rows) } catch { return .failure(.layout(error)) }
         do {

@@ -35,7 +35,7 @@ public struct LivretRenderer: Sendable {
     /// Where the layouts and fonts were found.
     public let resources: ResourceLocations
     /// Written into each PDF's Creator field, e.g. `livret 0.1.0`.
-    public let producer: String
+    public internal(set) var producer: String
     /// The layout asked for by the caller, which overrides the documents' `modele`; nil: each
     /// document's own.
     public let forcedLayout: String?

@@ -155,9 +155,18 @@ public struct SigningIdentity: Sendable {
         return text
     }
 
+    /// Every certificate of PEM text (one or more `CERTIFICATE` blocks), e.g. an archived copy.
+    public static func certificates(pem data: Data) throws(SignError) -> [Certificate] {
+        try parseCertificates(String(decoding: data, as: UTF8.self), file: "PEM data")
+    }
+
     /// Every certificate of a PEM file (one or more `CERTIFICATE` blocks).
     public static func readCertificates(_ url: URL) throws(SignError) -> [Certificate] {
-        let text = try readText(url)
+        try parseCertificates(try readText(url), file: url.path)
+    }
+
+    static func parseCertificates(_ text: String, file: String) throws(SignError) -> [Certificate] {
+        let url = URL(fileURLWithPath: file)
         let documents: [PEMDocument]
         do {
             documents = try PEMDocument.parseMultiple(pemString: text)
