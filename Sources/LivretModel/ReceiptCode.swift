@@ -33,15 +33,22 @@ public struct ReceiptCode: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A code from its parts, each checked (UAI with its check letter, INE of a known format,
-    /// `YYYY-YYYY+1`, `v` and a number, 64 hex digits).
+    /// `YYYY-YYYY+1`, `v` and a number, 64 hex digits); a problem names the part and its place in
+    /// the string (`the INE (part 3) …`).
     public init(uai: String, ine: String, annee: String, version: String, sha256: String) throws(Problem) {
-        if let problem = Identifiers.uaiProblem(uai) { throw Problem(description: "UAI \(problem)") }
-        guard Identifiers.ineKind(ine) != nil else { throw Problem(description: "\(MessageText.quoted(ine)) is not an INE") }
-        guard Self.isYear(annee) else { throw Problem(description: "\(MessageText.quoted(annee)) is not a school year YYYY-YYYY") }
-        guard Self.isVersion(version) else { throw Problem(description: "\(MessageText.quoted(version)) is not an archive version (v1, v2…)") }
+        if let problem = Identifiers.uaiProblem(uai) { throw Problem(description: "the UAI (part 2): \(problem)") }
+        guard Identifiers.ineKind(ine) != nil else {
+            throw Problem(description: "the INE (part 3) \(MessageText.quoted(ine)) has none of the INE formats")
+        }
+        guard Self.isYear(annee) else {
+            throw Problem(description: "the school year (part 4) \(MessageText.quoted(annee)) is not YYYY-YYYY")
+        }
+        guard Self.isVersion(version) else {
+            throw Problem(description: "the version (part 5) \(MessageText.quoted(version)) is not an archive version (v1, v2…)")
+        }
         let digest = sha256.lowercased()
         guard digest.utf8.count == 64, digest.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
-            throw Problem(description: "\(MessageText.quoted(sha256)) is not a SHA-256 (64 hex digits)")
+            throw Problem(description: "the SHA-256 (part 6) is not 64 hexadecimal digits")
         }
         self.uai = uai
         self.ine = ine
@@ -64,11 +71,14 @@ public struct ReceiptCode: Hashable, Sendable, CustomStringConvertible {
             string = value
         }
         let parts = string.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 6, parts[0] == Self.prefix else {
-            throw Problem(description: "\(MessageText.quoted(string)) is not a receipt code (\(Self.prefix):UAI:INE:année:version:sha256)")
+        guard parts[0] == Self.prefix else {
+            throw Problem(description: "\(MessageText.quoted(string)) does not start with \(Self.prefix):")
+        }
+        guard parts.count == 6 else {
+            throw Problem(description: "\(parts.count) parts separated by ':', expected 6 (\(Self.prefix):UAI:INE:année:version:sha256)")
         }
         guard parts[5] == parts[5].lowercased() else {
-            throw Problem(description: "\(MessageText.quoted(string)): the SHA-256 must be written in lower case")
+            throw Problem(description: "the SHA-256 (part 6) must be written in lower case")
         }
         try self.init(uai: parts[1], ine: parts[2], annee: parts[3], version: parts[4], sha256: parts[5])
     }

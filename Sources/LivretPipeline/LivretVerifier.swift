@@ -6,51 +6,6 @@ import LivretPDF
 import LivretSign
 import X509
 
-/// The verification string of a receipt's QR code: `LSL1:<UAI>:<INE>:<année>:<version>:<sha256>`.
-/// (The receipts' own type may replace this parser: same shape, same checks.)
-public struct VerificationCode: Sendable, Equatable, CustomStringConvertible {
-    /// The format's tag.
-    public static let tag = "LSL1"
-    /// The lycée's UAI.
-    public var uai: String
-    /// The pupil's INE.
-    public var ine: String
-    /// The school year, `2015-2016`.
-    public var annee: String
-    /// The pupil object's version handed over, `v3`.
-    public var version: String
-    /// SHA-256 (hex, lower case) of the livret PDF handed over.
-    public var sha256: String
-
-    /// The string as a QR code holds it.
-    public var description: String { "\(Self.tag):\(uai):\(ine):\(annee):\(version):\(sha256)" }
-
-    /// Parses the string; a malformed one throws ``LivretVerifier/Failure/malformed(_:)`` naming the part.
-    public init(parsing text: String) throws(LivretVerifier.Failure) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        func fail(_ reason: String) -> LivretVerifier.Failure { .malformed("not a verification string: \(reason)") }
-        guard parts.first == Self.tag else { throw fail("it does not start with \(Self.tag):") }
-        guard parts.count == 6 else { throw fail("\(parts.count) parts separated by ':', expected 6 (\(Self.tag):UAI:INE:ANNÉE:VERSION:SHA256)") }
-        if let problem = Identifiers.uaiProblem(parts[1]) { throw fail("the UAI (part 2): \(problem)") }
-        guard Identifiers.ineKind(parts[2]) != nil else { throw fail("the INE (part 3) \(MessageText.quoted(parts[2])) has none of the INE formats") }
-        let years = parts[3].split(separator: "-")
-        guard years.count == 2, let first = Int(years[0]), let second = Int(years[1]), years[0].count == 4, second == first + 1 else {
-            throw fail("the school year (part 4) \(MessageText.quoted(parts[3])) is not YYYY-YYYY")
-        }
-        guard parts[4].hasPrefix("v"), let number = Int(parts[4].dropFirst()), number > 0, parts[4].dropFirst().allSatisfy(\.isASCII) else {
-            throw fail("the version (part 5) \(MessageText.quoted(parts[4])) is not vN")
-        }
-        guard parts[5].count == 64, parts[5].allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
-            throw fail("the SHA-256 (part 6) is not 64 hexadecimal digits")
-        }
-        uai = parts[1]
-        ine = parts[2]
-        annee = parts[3]
-        version = parts[4]
-        sha256 = parts[5].lowercased()
-    }
-}
-
 /// Checks a livret (or a receipt's verification string) as anyone would: its signature (see
 /// ``SignatureVerifier``), and, with an archive at hand, that its signed bytes are an archived
 /// version of that pupil, still the latest, and that its embedded source renders to its first
@@ -162,7 +117,12 @@ public struct LivretVerifier: Sendable {
     /// object and version exist and that version's livret of that year has that SHA-256, and no
     /// later version replaced it. Names no pupil: INE, year, version and date of issue only.
     public func verify(code text: String) throws(Failure) -> Verdict {
-        let code = try VerificationCode(parsing: text)
+        let code: ReceiptCode
+        do throws(ReceiptCode.Problem) {
+            code = try ReceiptCode(parsing: text)
+        } catch {
+            throw .malformed("not a verification string: \(error.description)")
+        }
         guard let archive else { throw .archive("no archive to check \(code) against") }
         var verdict = try archived(ine: code.ine, matches: .sha256(code.sha256, version: code.version, year: code.annee), archive: archive)
         // The lycée the string names must be the one that issued the archived livret.
