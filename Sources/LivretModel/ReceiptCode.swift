@@ -66,7 +66,7 @@ public struct ReceiptCode: Hashable, Sendable, CustomStringConvertible {
             guard let components = URLComponents(string: string),
                   let value = components.queryItems?.last(where: { $0.name == Self.queryName })?.value
             else {
-                throw Problem(description: "\(MessageText.quoted(string)) is not a receipt code (\(Self.prefix):UAI:INE:année:version:sha256)")
+                throw Problem(description: "\(MessageText.quoted(string)) does not start with \(Self.prefix): and is not an address with ?\(Self.queryName)=")
             }
             string = value
         }

@@ -104,7 +104,12 @@ public final class PDFPageAssembler {
                     pending.append((number, new))
                     return .reference(new, 0)
                 case .array(let items): return .array(items.map(copy))
-                case .dictionary(let entries): return .dictionary(entries.mapValues(copy))
+                case .dictionary(let entries):
+                    // Keys in order: new object numbers must not depend on a dictionary's iteration
+                    // order, which changes from run to run (same input, same bytes).
+                    var copied = entries
+                    for key in entries.keys.sorted() { copied[key] = copy(entries[key]!) }
+                    return .dictionary(copied)
                 default: return value
                 }
             }
