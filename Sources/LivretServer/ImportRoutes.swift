@@ -70,8 +70,30 @@ enum Multipart {
         return nil
     }
 
+    /// Whether every header name of every part is ASCII. MultipartKit 4.7.1's parser traps (an
+    /// index out of range in its table of header-name characters) on a byte ≥ 0x80 in a header
+    /// name, which would stop the whole service: such a body is refused before it reaches the
+    /// parser. Conservative: the block after every occurrence of the delimiter is checked.
+    static func headerNamesAreASCII(_ body: Data, boundary: String) -> Bool {
+        let delimiter = Data(("--" + boundary).utf8)
+        let blankLine = Data("\r\n\r\n".utf8)
+        var searchStart = body.startIndex
+        while let found = body.range(of: delimiter, in: searchStart..<body.endIndex) {
+            let blockEnd = body.range(of: blankLine, in: found.upperBound..<body.endIndex)?.lowerBound ?? body.endIndex
+            for line in body[found.upperBound..<blockEnd].split(separator: 10) {
+                let name = line.prefix { $0 != UInt8(ascii: ":") }
+                if name.contains(where: { $0 >= 0x80 }) { return false }
+            }
+            searchStart = found.upperBound
+        }
+        return true
+    }
+
     /// The parts of a body.
     static func parts(_ body: ByteBuffer, boundary: String) throws -> [MultipartPart] {
+        guard headerNamesAreASCII(Data(body.readableBytesView), boundary: boundary) else {
+            throw Problem(.badRequest, detail: "the body is not valid multipart/form-data", problems: [.init(field: "body", message: "a part's header name is not ASCII")])
+        }
         let parser = MultipartParser(boundary: boundary)
         var parts: [MultipartPart] = []
         var headers = HTTPHeaders()

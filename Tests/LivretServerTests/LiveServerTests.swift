@@ -56,7 +56,7 @@ import Testing
     }
 
     static func get(_ url: String, token: String? = nil) throws -> (status: Int, body: Data) {
-        var arguments = ["-s", "-o", "/dev/stdout", "-w", "\n%{http_code}", url]
+        var arguments = ["-s", "-w", "\n%{http_code}", url]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         let result = try TestSupport.run("curl", arguments)
         var text = result.stdout
@@ -83,6 +83,9 @@ import Testing
             "run", "\(server.url)/openapi.json", "--url", server.url,
             "-H", "Authorization: Bearer \(fixture.tokens["chef"]!)",
             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
+            // GET /api/verify?code= answers 501 until the QR verification lands (branch lycee-object):
+            // a 5xx by design, checked by the in-process role × route table instead.
+            "--exclude-operation-id", "getApiVerify",
             "--max-examples", "25", "--seed", "\(seed)", "--no-color",
         ], environment: ["SCHEMATHESIS_HOOKS": ""])
         let health = try Self.get("\(server.url)/healthz")

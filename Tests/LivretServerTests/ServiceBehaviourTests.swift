@@ -126,6 +126,15 @@ import Testing
             let problem = try JSONSerialization.jsonObject(with: Data(upload.body.readableBytesView)) as? [String: Any]
             let items = problem?["problems"] as? [[String: Any]] ?? []
             #expect(items.count == 1 && items.first?["field"] as? String == "evaluations", "\(String(buffer: upload.body))")
+            // A header name with a byte ≥ 0x80 (found by schemathesis) made MultipartKit trap: refused with 400.
+            var hostile = ByteBuffer(string: "--b\r\n")
+            hostile.writeBytes([0xF1, 0x94, 0x8B, 0xBE, 0xC2, 0x90])
+            hostile.writeString("--b--\r\n")
+            let refused = try await client.execute(
+                uri: "/api/imports", method: .post,
+                headers: [.authorization: "Bearer \(fixture.tokens["secretariat"]!)", .contentType: "multipart/form-data; boundary=b"],
+                body: hostile) { $0.status }
+            #expect(refused == .badRequest)
         }
     }
 
