@@ -168,12 +168,16 @@ public final class PrintRunJobs: Sendable {
         if persist {
             do { try Self.persist(job, in: jobsFolder) } catch { logger.error("print-run.job.persist.failed", metadata: ["job": "\(id)", "error": "\(error)"]) }
         }
-        watchers.withLock { watchers in
-            for continuation in watchers[id]?.values ?? [:].values {
-                continuation.yield(job)
-                if job.state == .done || job.state == .failed { continuation.finish() }
-            }
-            if job.state == .done || job.state == .failed { watchers[id] = nil }
+        // Yielded and finished outside the lock: finishing calls `onTermination`, which takes it.
+        let finished = job.state == .done || job.state == .failed
+        let continuations = watchers.withLock { watchers in
+            let continuations = Array((watchers[id] ?? [:]).values)
+            if finished { watchers[id] = nil }
+            return continuations
+        }
+        for continuation in continuations {
+            continuation.yield(job)
+            if finished { continuation.finish() }
         }
     }
 
