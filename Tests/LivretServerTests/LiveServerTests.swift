@@ -87,7 +87,7 @@ import Testing
             // a 5xx by design, checked by the in-process role × route table instead.
             "--exclude-operation-id", "getApiVerify",
             "--max-examples", "25", "--seed", "\(seed)", "--no-color",
-        ], environment: ["SCHEMATHESIS_HOOKS": ""])
+        ], environment: ["SCHEMATHESIS_HOOKS": ""], currentDirectory: fixture.home)  // its cache stays out of the repository
         let health = try Self.get("\(server.url)/healthz")
         let status = server.stop()
         #expect(health.status == 200)
