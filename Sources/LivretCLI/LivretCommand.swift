@@ -39,6 +39,8 @@ public struct LivretCommand: AsyncParsableCommand {
             JournalCommand.self,
             JuryPackageCommand.self,
             ReceiptCommand.self,
+            ServeCommand.self,
+            UsersCommand.self,
         ])
 
     public init() {}
