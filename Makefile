@@ -2,12 +2,13 @@
 #   make run    set up, build in release mode, run the main job on the bundled sample
 #   make test   set up, build, run every test (the hostile-input ones under ulimit -v)
 #   make bench  the performance figures (release mode)
+#   make serve  serve the archive `make run` filled (prints a first secrétariat token)
 SHELL := /bin/bash
 SWIFT ?= swift
 SHARED ?= $(abspath ../shared)
 RELEASE_BIN := .build/release/livret
 
-.PHONY: run test bench deps test-deps build clean
+.PHONY: run test bench serve deps test-deps build clean
 
 deps:
 	@scripts/ensure-deps run
@@ -34,6 +35,11 @@ test: deps test-deps
 
 bench: build test-deps
 	@scripts/bench $(RELEASE_BIN) $(SHARED)/tools
+	@echo "== service (livret serve under wrk)"
+	@scripts/bench-server $(RELEASE_BIN)
+
+serve: build
+	@scripts/serve $(RELEASE_BIN)
 
 clean:
 	rm -rf .build out

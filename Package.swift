@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "LivretPipeline", targets: ["LivretPipeline"]),
         .library(name: "LivretSign", targets: ["LivretSign"]),
         .library(name: "LivretJury", targets: ["LivretJury"]),
+        .library(name: "LivretServer", targets: ["LivretServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,6 +27,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (pkg-config names as on Debian 12).
@@ -92,11 +98,30 @@ let package = Package(
             name: "LivretPipeline",
             dependencies: ["LivretModel", "LivretLayout", "LivretPDF", "LivretArchive", "LivretSign"],
             swiftSettings: strict),
+        // The HTTP service (`livret serve`): users and roles, bearer tokens, the API over the same
+        // library calls as the CLI, every consultation on the journal.
+        .target(
+            name: "LivretServer",
+            dependencies: [
+                "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive", "LivretPipeline", "LivretSign", "LivretJury",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("openapi.json")],
+            swiftSettings: strict),
         // The subcommands (parsing, terminal, exit codes); the executable below only runs them.
         .target(
             name: "LivretCLI",
             dependencies: [
                 "LivretModel", "LivretImport", "LivretLayout", "LivretPDF", "LivretArchive", "LivretPipeline", "LivretSign", "LivretJury",
+                "LivretServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -138,6 +163,14 @@ let package = Package(
         .testTarget(
             name: "LivretJuryTests",
             dependencies: ["LivretJury", "LivretSign", "LivretTestSupport", "livret"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "LivretServerTests",
+            dependencies: [
+                "LivretServer", "LivretArchive", "LivretTestSupport", "livret",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
     ]
 )

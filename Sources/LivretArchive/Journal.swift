@@ -30,6 +30,14 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     public var candidates: [String]?
     /// For a jury package received: the UAI of the lycée that sent it.
     public var uai: String?
+    /// For a consultation or a refusal through the service: the user's role (`jury`, `famille`…).
+    public var role: String?
+    /// For a consultation or a refusal through the service: the client's network address.
+    public var address: String?
+    /// For a refusal through the service: the HTTP status answered (403, 404).
+    public var status: Int?
+    /// For a consultation or a refusal through the service: what was asked (`GET /api/pupils/…/livret.pdf`).
+    public var request: String?
     /// SHA-256 (hex) of the previous entry's line; 64 zeros for the first.
     public var previous: String
 
@@ -45,6 +53,17 @@ public struct JournalEntry: Codable, Sendable, Equatable {
         self.version = version
         self.sha256 = sha256
         self.previous = Journal.genesis
+    }
+
+    /// A consultation or a refusal through the service (`action` `consult` or `refuse`): who, with
+    /// which role, from which address, what was asked and, for a refusal, the status answered.
+    public init(time: Date = Date(), actor: String, action: String, role: String, address: String?, request: String,
+                ine: String? = nil, object: String? = nil, version: String? = nil, sha256: String? = nil, status: Int? = nil) {
+        self.init(time: time, actor: actor, action: action, ine: ine, object: object, version: version, sha256: sha256)
+        self.role = role
+        self.address = address
+        self.request = request
+        self.status = status
     }
 
     /// A jury-package entry: `sha256` is the digest of the package's signed tag manifest.

@@ -38,6 +38,8 @@ public struct LivretCommand: AsyncParsableCommand {
             VerifyCommand.self,
             JournalCommand.self,
             JuryPackageCommand.self,
+            ServeCommand.self,
+            UsersCommand.self,
         ])
 
     public init() {}
