@@ -159,24 +159,31 @@ def main():
         browser.find_element(By.CSS_SELECTOR, "form[action='/tirages'] button[type=submit]").click()
         WebDriverWait(browser, 30).until(lambda b: re.fullmatch(r"/tirages/[^/]+", urllib.parse.urlparse(b.current_url).path))
         run_path = urllib.parse.urlparse(browser.current_url).path
-        bar = browser.find_element(By.ID, "barre")
-        total = int(bar.get_attribute("max"))
-        check(total > 0, "the print run of %s and %s counts %d pupils" % (division, other_division, total))
         seen = set()
+        total = 0
         deadline = time.time() + 900
         while time.time() < deadline:
             try:
-                value = int(float(browser.find_element(By.ID, "barre").get_attribute("value")))
+                bar = browser.find_element(By.ID, "barre")
+                total = int(float(bar.get_attribute("max")))
+                value = int(float(bar.get_attribute("value")))
                 seen.add(value)
-                if value >= total:
+                if total > 1 and value >= total:
                     break
             except Exception:
                 pass
             time.sleep(0.2)
+        check(total > 1, "the print run of %s and %s counts %d pupils" % (division, other_division, total))
         check(max(seen) == total, "the progress bar reached the end (%d values seen, %d in between)" % (
             len(seen), len([v for v in seen if 0 < v < total])))
         check(len([v for v in seen if 0 < v < total]) > 0, "the bar moved through intermediate values (server-sent events)")
-        WebDriverWait(browser, 60).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#fichiers table"))
+        run_url = browser.current_url
+        deadline = time.time() + 300
+        while not browser.find_elements(By.CSS_SELECTOR, "#fichiers table") and time.time() < deadline:
+            time.sleep(2)
+            if not browser.find_elements(By.CSS_SELECTOR, "#fichiers table"):
+                browser.get(run_url)
+        check(browser.find_elements(By.CSS_SELECTOR, "#fichiers table"), "the finished run lists its files: %s" % browser.find_element(By.ID, "etat").text)
         audit(browser, "tirage-termine")
         links = browser.find_elements(By.CSS_SELECTOR, "#fichiers table a")
         names = [a.text for a in links]
@@ -271,6 +278,10 @@ def main():
             check(browser.find_element(By.ID, "verdict").find_element(By.TAG_NAME, "h2").text == "Document authentique",
                   "the receipt's QR code is recognised")
         print("%d pages checked" % len(checked_pages))
+    except Exception:
+        browser.save_screenshot(os.path.join(OUT, "failure.png"))
+        print("failed on %s: %s" % (browser.current_url, browser.execute_script("return document.body ? document.body.innerText.slice(0, 800) : ''")))
+        raise
     finally:
         browser.quit()
 
