@@ -94,6 +94,7 @@ import Testing
             "LIVRET_CHROMIUM": Self.chromium, "LIVRET_CHROMEDRIVER": Self.chromedriver,
         ])
         print(result.stdoutText)
+        try? FileManager.default.copyItem(at: logURL, to: out.appendingPathComponent("serve.log"))
         #expect(result.status == 0, "browser checks failed:\n\(result.stdoutText)\n\(result.stderr.suffix(4000))")
         #expect(result.stdoutText.contains("pages checked"))
 
