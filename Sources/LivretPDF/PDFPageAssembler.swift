@@ -104,7 +104,12 @@ public final class PDFPageAssembler {
                     pending.append((number, new))
                     return .reference(new, 0)
                 case .array(let items): return .array(items.map(copy))
-                case .dictionary(let entries): return .dictionary(entries.mapValues(copy))
+                case .dictionary(let entries):
+                    // Keys in order: object numbers are given as references are met, and a
+                    // dictionary's own order changes from process to process.
+                    var copied: [String: PDFObject] = [:]
+                    for key in entries.keys.sorted() { copied[key] = copy(entries[key]!) }
+                    return .dictionary(copied)
                 default: return value
                 }
             }
