@@ -105,9 +105,9 @@ public final class PDFPageAssembler {
                     return .reference(new, 0)
                 case .array(let items): return .array(items.map(copy))
                 case .dictionary(let entries):
-                    // Keys in order: new object numbers must not depend on a dictionary's iteration
-                    // order, which changes from run to run (same input, same bytes).
-                    var copied = entries
+                    // Keys in order: object numbers are given as references are met, and a
+                    // dictionary's own order changes from process to process.
+                    var copied: [String: PDFObject] = [:]
                     for key in entries.keys.sorted() { copied[key] = copy(entries[key]!) }
                     return .dictionary(copied)
                 default: return value
