@@ -76,7 +76,7 @@ import Testing
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
-    /// Every route of the router is in the OpenAPI document, and every path of the document is a route.
+    /// Every API route of the router is in the OpenAPI document, and every path of the document is a route.
     @Test func openAPIDocumentMatchesTheRouter() async throws {
         let fixture = try ServerFixture()
         defer { fixture.remove() }
@@ -88,7 +88,14 @@ import Testing
         }
         let services = try LivretServices(configuration: fixture.configuration)
         let router = buildRouter(services: services)
-        let routed = Set(router.routes.map { "\($0.method) \($0.path.description.replacingOccurrences(of: "**", with: "{path}"))" })
+        // The document describes the API; the web pages (HTML forms, issue 15) are not part of it.
+        let machinePaths: Set<String> = ["/healthz", "/metrics", "/openapi.json"]
+        let routed = Set(router.routes.map { "\($0.method) \($0.path.description.replacingOccurrences(of: "**", with: "{path}"))" }
+            .filter { route in
+                let path = String(route.split(separator: " ", maxSplits: 1)[1])
+                return path.hasPrefix("/api/") || machinePaths.contains(path)
+            })
+        #expect(routed.count >= documented.count / 2, "the API routes were not found in the router")
         #expect(routed.subtracting(documented).isEmpty, "not documented: \(routed.subtracting(documented).sorted())")
         #expect(documented.subtracting(routed).isEmpty, "not routed: \(documented.subtracting(routed).sorted())")
     }
