@@ -27,6 +27,8 @@ public struct AccessPolicy: Sendable {
         case journal
         /// Create, list and revoke users.
         case manageUsers
+        /// Record a returned receipt stub (a scan archived).
+        case recordStub
     }
 
     /// The Europe/Paris calendar, for the jury's dates.
@@ -42,7 +44,7 @@ public struct AccessPolicy: Sendable {
     /// The roles allowed `capability` (the table of the README).
     public static func roles(for capability: Capability) -> Set<Role> {
         switch capability {
-        case .importDataset, .listDatasets, .printRun, .makeJuryPackage, .manageUsers: [.chef, .secretariat]
+        case .importDataset, .listDatasets, .printRun, .makeJuryPackage, .manageUsers, .recordStub: [.chef, .secretariat]
         case .listPupils, .readLivret: [.chef, .secretariat, .enseignant, .cpe, .jury, .famille]
         case .readJuryPackages: [.chef, .secretariat, .archiviste]
         case .juryCandidates: [.jury]

@@ -70,6 +70,7 @@ public func buildRouter(services: LivretServices) -> Router<LivretRequestContext
     router.add(middleware: BearerAuthentication(services: services))
     addCoreRoutes(to: router, services: services)
     addPupilRoutes(to: router, services: services)
+    addReceiptRoutes(to: router, services: services)
     addJournalRoutes(to: router, services: services)
     addVerifyRoutes(to: router, services: services)
     addPrintRunRoutes(to: router, services: services)

@@ -15,6 +15,8 @@ struct PrintRunRequest: Decodable {
     var simplex: Bool?
     /// The date printed on the hand-over sheets (default: today in Europe/Paris).
     var date: String?
+    /// Also write a hand-over receipt per pupil printed (as `livret print-run --receipts`).
+    var receipts: Bool?
 }
 
 /// `/api/print-runs`: start (202 and a job), follow (state, server-sent events), download.
@@ -41,29 +43,10 @@ func addPrintRunRoutes(to router: Router<LivretRequestContext>, services: Livret
         }
         if let date = input.date, !LivretDocument.isDate(date) { problems.append(.init(field: "date", message: "not a date YYYY-MM-DD")) }
         guard problems.isEmpty, let dataset else { throw Problem(.unprocessableContent, detail: "the print run cannot start", problems: problems) }
-        guard let layouts = services.configuration.layouts, let fonts = services.configuration.fonts else {
-            throw Problem(.serviceUnavailable, detail: "the service has no layouts and fonts folders: print runs are not offered")
-        }
-        let configuration = services.configuration
-        let archive = services.archive
-        let actor = principal.journalName
-        let job = try services.jobs.start(
-            dataset: (input.dataset, dataset), divisions: input.all == true ? nil : divisions, simplex: input.simplex ?? false,
-            date: input.date ?? PrintRunDates.today(), actor: actor, version: configuration.programVersion,
-            makeRun: { options in
-                var renderer = try LivretRenderer(
-                    resources: ResourceLocations(layouts: URL(fileURLWithPath: layouts), fonts: URL(fileURLWithPath: fonts)),
-                    producer: configuration.programVersion)
-                let folder = KeysFolder(url: KeysFolder.defaultURL(keysOption: configuration.keys, environment: [:], archiveHome: configuration.home))
-                var journal: JournalRecorder?
-                if folder.hasIdentity {
-                    let identity = try folder.load()
-                    renderer = renderer.signing(with: LivretSigning(signer: PAdESSigner(signer: identity.signer), date: Date()))
-                    journal = JournalRecorder(journal: Journal(home: configuration.home), actor: actor)
-                }
-                return try PrintRun(options: options, renderer: renderer, archive: archive, journal: journal)
-            },
-            executor: services.executor)
+        // The same start as the web form's (one copy): signed and archived when the service has a key.
+        let job = try await services.startPrintRun(
+            dataset: (input.dataset, dataset), divisions: input.all == true ? nil : divisions, paperOnly: nil, simplex: input.simplex ?? false,
+            date: input.date ?? PrintRunDates.today(), actor: principal.journalName, receipts: input.receipts ?? false)
         var response = try JSONResponse.make(job, status: .accepted)
         response.headers[.location] = "/api/print-runs/\(job.id)"
         return response

@@ -30,6 +30,9 @@ public struct ServerConfiguration: Codable, Sendable {
     public var verifyPerMinute: Int
     /// How many blocking jobs (rendering, hashing, file reads) run at once (default: the cores).
     public var blockingWidth: Int
+    /// With receipts: the verification address put in the receipts' QR codes
+    /// (`URL?code=<the verification string>`); nil: the string alone.
+    public var verifyURL: String?
     /// The program's version, written into print runs (set by the caller, not read from the file).
     public var programVersion = "livret"
 
@@ -57,7 +60,7 @@ public struct ServerConfiguration: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case archive, host, port, layouts, fonts, keys, nomenclature, matieres, maxExchangeFileBytes, maxScanBytes, requestTimeoutSeconds
-        case verifyPerMinute, blockingWidth
+        case verifyPerMinute, blockingWidth, verifyURL
     }
 
     /// Reads a configuration file; absent keys take the defaults.
@@ -77,6 +80,7 @@ public struct ServerConfiguration: Codable, Sendable {
         requestTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .requestTimeoutSeconds) ?? defaults.requestTimeoutSeconds
         verifyPerMinute = try c.decodeIfPresent(Int.self, forKey: .verifyPerMinute) ?? defaults.verifyPerMinute
         blockingWidth = try c.decodeIfPresent(Int.self, forKey: .blockingWidth) ?? defaults.blockingWidth
+        verifyURL = try c.decodeIfPresent(String.self, forKey: .verifyURL)
     }
 
     /// The archive home as a URL.

@@ -114,6 +114,9 @@ import Testing
         html = try templates.render(page)
         Self.checkPage(html, "tableau de bord")
         #expect(Self.matches("<table>", in: html).count == 3)
+        page.nombreRecepissesManquants = 1
+        html = try templates.render(page)
+        #expect(html.contains("<strong>1</strong> récépissés non revenus") && html.contains("<a href=\"/eleves/070803170AA\">DUPONT Léa</a>"))
         #expect(html.contains("<th scope=\"row\"><a href=\"/eleves?division=1ES1\">1ES1</a></th>"))
         #expect(html.contains("/tirages/pr-0011223344556677"))
         #expect(!html.contains("Aucune division"))
@@ -148,14 +151,14 @@ import Testing
             erreurDivisions: "Choisissez au moins une division.",
             champs: [FormField.file(id: "refus", libelle: "Liste des familles à servir sur papier", accept: ".csv", facultatif: true),
                      FormField.text(id: "date", libelle: "Date de remise", type: "date", valeur: "2026-12-02")],
-            recto: false))))
+            recto: false, recepisses: true))))
         rendered.append(("eleves", try templates.render(PupilsPage(
             chrome: chrome, division: "1ES1", divisions: [.init(code: "1ES1", choisie: true)], nombre: 1,
             eleves: [.init(ine: "070803170AA", nom: "DUPONT Léa", division: "1ES1", versions: 2)]))))
         rendered.append(("eleve", try templates.render(PupilPage(
             chrome: chrome, csrf: "T", resume: nil, ine: "070803170AA", nom: "DUPONT Léa", division: "1ES1", serie: "ES",
             versions: [.init(version: "v2", date: "2 décembre 2026", auteur: "Mme Durand", message: "tirage", lien: "/eleves/070803170AA/livret.pdf?version=v2")],
-            recepisses: [.init(version: "v2", revenu: false, lien: nil)], peutDeposer: true, champs: upload))))
+            recepisses: [.init(version: "v1", revenu: true, lien: nil), .init(version: "v2", revenu: false, lien: nil)], peutDeposer: true, champs: upload))))
         rendered.append(("jury-paquets", try templates.render(JuryPackagesPage(
             chrome: chrome, csrf: "T", resume: nil,
             champs: [FormField.text(id: "centre", libelle: "Centre"), FormField.text(id: "session", libelle: "Session", motif: "[0-9]{4}-[0-9]{2}")],
@@ -186,6 +189,16 @@ import Testing
             #expect(html.contains("Tirage lancé.") || name == "verifier", "\(name): notices")
             #expect(html.contains("Se déconnecter") || name == "verifier", "\(name): sign-out")
         }
+        // « Récépissés de remise »: a labelled checkbox, checked when asked; no promise of receipts without it.
+        let form = try #require(rendered.first { $0.0 == "tirage-nouveau" }?.1)
+        #expect(form.contains("<input type=\"checkbox\" id=\"recepisses\" name=\"recepisses\" value=\"1\" checked><label for=\"recepisses\">Récépissés de remise"))
+        #expect(form.contains("si vous cochez « Récépissés de remise »"))
+        // The pupil page: each receipt issued and whether its stub is back, the stub upload (CSRF).
+        let pupil = try #require(rendered.first { $0.0 == "eleve" }?.1)
+        #expect(pupil.contains("<th scope=\"row\">v1</th><td>revenu</td>"))
+        #expect(pupil.contains("<th scope=\"row\">v2</th><td><strong>pas encore revenu</strong></td>"))
+        #expect(pupil.contains("action=\"/eleves/070803170AA/talon\"") && pupil.contains("name=\"csrf\" value=\"T\""))
+        #expect(pupil.contains("type=\"file\"") && pupil.contains("id=\"talon\""))
         let users = try #require(rendered.first { $0.0 == "utilisateurs" }?.1)
         #expect(users.contains("value=\"lvt_abc\""))
         #expect(users.contains("<option value=\"jury\" selected>"))

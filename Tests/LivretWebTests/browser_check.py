@@ -156,6 +156,7 @@ def main():
         other_division = os.environ["LIVRET_OTHER_DIVISION"]
         browser.find_element(By.ID, "division-" + division).click()
         browser.find_element(By.ID, "division-" + other_division).click()
+        browser.find_element(By.ID, "recepisses").click()
         browser.find_element(By.CSS_SELECTOR, "form[action='/tirages'] button[type=submit]").click()
         WebDriverWait(browser, 30).until(lambda b: re.fullmatch(r"/tirages/[^/]+", urllib.parse.urlparse(b.current_url).path))
         run_path = urllib.parse.urlparse(browser.current_url).path
@@ -198,6 +199,16 @@ def main():
         pages = pdf_pages(pdf)
         record = next(f for f in summary["files"] if f["path"] == class_name)
         check(pages == record["pages"] and pages > 0, "the class PDF %s downloads: %d pages (pdfinfo), as print-run.json says" % (class_name, pages))
+        # « Récépissés de remise » ticked: the class's receipts are offered and download.
+        receipts_link = next((a for a in links if re.fullmatch(r"[^/]+-recepisses\.pdf", a.text)), None)
+        check(receipts_link is not None, "the run offers the class's receipts (%s)" % ", ".join(n for n in names if "recepisse" in n)[:200])
+        receipts_name = receipts_link.text
+        receipts_link.click()
+        receipts_pdf = wait_download(re.escape(receipts_name))
+        receipt_class = receipts_name[:-len("-recepisses.pdf")]
+        one_each = [n for n in names if re.fullmatch(re.escape(receipt_class) + r"/[^/]+-recepisse\.pdf", n)]
+        check(len(one_each) > 0 and pdf_pages(receipts_pdf) == len(one_each),
+              "the receipts %s download: %d pages, one per pupil's receipt (%d)" % (receipts_name, pdf_pages(receipts_pdf), len(one_each)))
 
         # The pupils of the divisions; one pupil's page; the jury package; a family's account.
         browser.get(URL + "/eleves?division=" + urllib.parse.quote(other_division))

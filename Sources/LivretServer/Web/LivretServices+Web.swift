@@ -5,6 +5,7 @@ import LivretModel
 import LivretPipeline
 import LivretSign
 import Crypto
+import X509
 
 // What the web pages start or make, as functions of the service. The API's routes hold the same
 // steps inline today (PrintRunRoutes, JuryRoutes); these are the shapes both can call.
@@ -15,9 +16,11 @@ extension LivretServices {
 
     /// Starts a print run of dataset `dataset` as a job (signed with the lycée's key when the keys
     /// folder holds one, each signed livret archived and journaled); `paperOnly` is the CSV of the
-    /// families served on paper, kept beside the job's output.
+    /// families served on paper, kept beside the job's output; with `receipts`, a hand-over receipt
+    /// per pupil printed (as `livret print-run --receipts`, with the configuration's `verifyURL`).
+    /// `POST /api/print-runs` and the web form both call it.
     func startPrintRun(
-        dataset: (id: String, url: URL), divisions: [String]?, paperOnly: Data?, simplex: Bool, date: String, actor: String
+        dataset: (id: String, url: URL), divisions: [String]?, paperOnly: Data?, simplex: Bool, date: String, actor: String, receipts: Bool = false
     ) async throws -> PrintRunJob {
         guard let layouts = configuration.layouts, let fonts = configuration.fonts else {
             throw Problem(.serviceUnavailable, detail: "the service has no layouts and fonts folders: print runs are not offered")
@@ -43,12 +46,19 @@ extension LivretServices {
                     producer: configuration.programVersion)
                 let folder = KeysFolder(url: KeysFolder.defaultURL(keysOption: configuration.keys, environment: [:], archiveHome: configuration.home))
                 var journal: JournalRecorder?
+                var signing: LivretSigning?
                 if folder.hasIdentity {
                     let identity = try folder.load()
-                    renderer = renderer.signing(with: LivretSigning(signer: PAdESSigner(signer: identity.signer), date: Date()))
+                    signing = LivretSigning(signer: PAdESSigner(signer: identity.signer), date: Date())
+                    renderer = renderer.signing(with: signing)
                     journal = JournalRecorder(journal: Journal(home: configuration.home), actor: actor)
                 }
-                return try PrintRun(options: options, renderer: renderer, archive: archive, journal: journal)
+                var run = try PrintRun(options: options, renderer: renderer, archive: archive, journal: journal)
+                if receipts {
+                    let maker = try ReceiptMaker(renderer: renderer, signing: signing, date: options.date, verifyURL: configuration.verifyURL)
+                    run = run.writingReceipts(PrintRunReceipts(maker: maker, archive: archive))
+                }
+                return run
             },
             executor: executor)
     }
@@ -77,36 +87,57 @@ extension LivretServices {
         return result
     }
 
-    /// The answer to a receipt's QR text `LSL1:<UAI>:<INE>:<année>:<version>:<sha256>`, in words:
-    /// authentic when the archive holds that version of that pupil's livret with that SHA-256.
-    /// Says nothing of the pupil (no name): only whether the paper matches what the lycée issued.
-    func verifyReceiptCode(_ code: String) async throws -> VerifyPage.Verdict {
-        let parts = code.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        let refused = { (reason: String) in
-            VerifyPage.Verdict(authentique: false, titre: "Document non reconnu", phrases: ["Ce code ne correspond à aucun livret émis par ce lycée.", reason])
+    /// The answer to a receipt's QR text `LSL1:<UAI>:<INE>:<année>:<version>:<sha256>` (or an
+    /// address holding it), in words, from ``LivretVerifier/verify(code:)`` against the archive:
+    /// authentic, superseded or withdrawn since, or not issued by this lycée. Nil when the text is
+    /// not a verification string. Says nothing of the pupil (no name).
+    func verifyReceiptCode(_ text: String) async throws -> VerifyPage.Verdict? {
+        guard let code = try? ReceiptCode(parsing: text) else { return nil }
+        let verdict = try await verify(code: text)
+        return VerifyPage.Verdict(frenchFor: verdict, code: code)
+    }
+
+    /// `LivretVerifier.verify(pdf:)` with the lycée's certificates and the archive: the signature,
+    /// then whether the archive holds these bytes as the pupil's latest version. Nil when the
+    /// service has no certificate to verify against.
+    func verifyLivret(pdf data: Data) async throws -> (verdict: LivretVerifier.Verdict, signature: SignatureVerdict)? {
+        let folder = KeysFolder(url: KeysFolder.defaultURL(keysOption: configuration.keys, environment: [:], archiveHome: configuration.home))
+        let trusted = try await executor.run { () throws -> [Certificate] in
+            guard FileManager.default.fileExists(atPath: folder.certificateFile.path) else { return [] }
+            return try folder.certificates()
         }
-        guard parts.count == 6, parts[0] == "LSL1" else { return refused("Le code n’a pas la forme LSL1:UAI:INE:année:version:empreinte.") }
-        let (uai, ine, year, version, digest) = (parts[1], parts[2], parts[3], parts[4], parts[5].lowercased())
-        guard Identifiers.ineKind(ine) != nil, LivretServices.isVersionName(version), digest.count == 64, digest.allSatisfy(\.isHexDigit),
-              uai.count <= 10, year.count <= 9, year.allSatisfy({ $0.isNumber || $0 == "-" }) else {
-            return refused("Une partie du code n’a pas la forme attendue.")
+        guard !trusted.isEmpty else { return nil }
+        let signature = await SignatureVerifier(trusted: trusted).verify(pdf: [UInt8](data))
+        let verifier = LivretVerifier(trusted: trusted, archive: archive)
+        do {
+            return (try await verifier.verify(pdf: data), signature)
+        } catch {
+            logger.error("verify.archive.failed", metadata: ["error": "\(error)"])
+            throw Problem(.serviceUnavailable, detail: "the archive cannot be read", headers: [.retryAfter: "60"])
         }
-        let archive = self.archive
-        let found = try await executor.run { () throws -> (String, Bool)? in
-            guard try !archive.list(ObjectFilter(ine: ine)).isEmpty else { return nil }
-            let inventory = try archive.inventory(ine: ine)
-            guard inventory.versions[version] != nil else { return nil }
-            let paths = inventory.logicalPaths(in: version).keys.filter { $0.hasSuffix("/livret.pdf") && $0.hasPrefix(year) }.sorted()
-            for path in paths {
-                let data = try archive.get(ine: ine, logicalPath: path, version: version)
-                if SHA256.hash(data: data).map({ String(format: "%02x", $0) }).joined() == digest { return (path, true) }
-            }
-            return nil
+    }
+}
+
+extension VerifyPage.Verdict {
+    /// The French words of a receipt code's verdict.
+    init(frenchFor verdict: LivretVerifier.Verdict, code: ReceiptCode) {
+        switch verdict.status {
+        case .authentic:
+            self.init(
+                authentique: true, titre: "Document authentique",
+                phrases: ["Ce récépissé correspond au livret émis par l’établissement \(code.uai), version \(code.version) (\(code.annee)).",
+                          "Le livret archivé a exactement l’empreinte imprimée sur le récépissé, et c’est sa dernière version."])
+        case .superseded:
+            let withdrawn = verdict.message.hasPrefix("withdrawn")
+            self.init(
+                authentique: false, titre: withdrawn ? "Livret retiré" : "Livret remplacé",
+                phrases: ["Ce récépissé correspond au livret émis par l’établissement \(code.uai), version \(verdict.version ?? code.version) (\(code.annee)).",
+                          withdrawn ? "Ce livret a été retiré depuis : il n’est plus valable."
+                                    : "Une version plus récente l’a remplacé depuis : ce document n’est plus la version en vigueur."])
+        default:
+            self.init(
+                authentique: false, titre: "Document non reconnu",
+                phrases: ["Ce code ne correspond à aucun livret émis par ce lycée.", "Aucun livret archivé n’a cette version et cette empreinte."])
         }
-        guard let found else { return refused("Aucun livret archivé n’a cette version et cette empreinte.") }
-        return VerifyPage.Verdict(
-            authentique: true, titre: "Document authentique",
-            phrases: ["Ce récépissé correspond au livret émis par l’établissement \(uai), version \(version) (\(found.0.split(separator: "/").first ?? "")).",
-                      "Le livret archivé a exactement l’empreinte imprimée sur le récépissé."])
     }
 }

@@ -11,7 +11,7 @@ extension WebPages {
     func addPrintRunRoutes(to router: RouterGroup<LivretRequestContext>) {
         router.get("/tirages/nouveau") { [self] request, context -> Response in
             let signed = try await require(.printRun, request, context)
-            return try await newPrintRunPage(signed, chosen: [], all: false, simplex: false, date: PrintRunDates.today(), errors: [:])
+            return try await newPrintRunPage(signed, chosen: [], all: false, simplex: false, receipts: false, date: PrintRunDates.today(), errors: [:])
         }
 
         router.post("/tirages") { [self] request, context -> Response in
@@ -21,6 +21,7 @@ extension WebPages {
             let all = form.value("toutes") != nil
             let chosen = form.values("division")
             let simplex = form.value("recto") != nil
+            let receipts = form.value("recepisses") != nil
             let date = form.value("date") ?? PrintRunDates.today()
             var errors: [String: [String]] = [:]
             if !all && chosen.isEmpty { errors["divisions", default: []].append("cochez au moins une division, ou « Toutes les divisions ».") }
@@ -30,11 +31,12 @@ extension WebPages {
                 throw WebError.page(.conflict, "Rien à imprimer", "Aucun import n’a encore été fait : importez d’abord les fichiers de l’année.")
             }
             guard errors.isEmpty else {
-                return try await newPrintRunPage(signed, chosen: Set(chosen), all: all, simplex: simplex, date: date, errors: errors, status: .unprocessableContent)
+                return try await newPrintRunPage(signed, chosen: Set(chosen), all: all, simplex: simplex, receipts: receipts, date: date, errors: errors,
+                                           status: .unprocessableContent)
             }
             let job = try await services.startPrintRun(
                 dataset: (dataset.id, folder), divisions: all ? nil : chosen, paperOnly: form.files["refus"]?.data, simplex: simplex, date: date,
-                actor: signed.principal.journalName)
+                actor: signed.principal.journalName, receipts: receipts)
             return Self.redirect("/tirages/\(job.id)")
         }
 
@@ -100,7 +102,7 @@ extension WebPages {
     }
 
     func newPrintRunPage(_ signed: (principal: Principal, session: WebSessionStore.Session, cookie: String, context: LivretRequestContext),
-                         chosen: Set<String>, all: Bool, simplex: Bool, date: String, errors: [String: [String]],
+                         chosen: Set<String>, all: Bool, simplex: Bool, receipts: Bool, date: String, errors: [String: [String]],
                          status: HTTPResponse.Status = .ok) async throws -> Response {
         let names = await pupilNames()
         var counts: [String: Int] = [:]
@@ -116,7 +118,7 @@ extension WebPages {
             chrome: chrome((signed.principal, signed.session, signed.cookie), current: "/tirages/nouveau"), csrf: signed.session.csrf,
             resume: ErrorSummary.of(items, preventing: "le tirage"), toutes: all,
             divisions: counts.keys.sorted().map { NewPrintRunPage.Choice(code: $0, eleves: counts[$0]!, cochee: chosen.contains($0)) },
-            erreurDivisions: divisionErrors.first, champs: fields, recto: simplex)
+            erreurDivisions: divisionErrors.first, champs: fields, recto: simplex, recepisses: receipts)
         return try html(page, status: status)
     }
 
@@ -135,35 +137,43 @@ extension WebPages {
             }
             let code = form.value("code") ?? ""
             if let file = form.files["document"] {
-                let folder = KeysFolder(url: KeysFolder.defaultURL(keysOption: services.configuration.keys, environment: [:], archiveHome: services.configuration.home))
-                let trusted = try await services.executor.run { () throws -> [Certificate] in
-                    guard FileManager.default.fileExists(atPath: folder.certificateFile.path) else { return [] }
-                    return try folder.certificates()
-                }
-                guard !trusted.isEmpty else {
+                guard let (verdict, signature) = try await services.verifyLivret(pdf: file.data) else {
                     throw WebError.page(.serviceUnavailable, "Vérification indisponible", "Le service n’a pas le certificat du lycée.")
                 }
-                let verdict = await SignatureVerifier(trusted: trusted).verify(pdf: [UInt8](file.data))
                 var phrases: [String] = []
-                if verdict.isAuthentic {
-                    phrases.append("Ce document a été signé par \(verdict.signer?.subject ?? "le lycée") et n’a pas été modifié depuis.")
-                    if let time = verdict.signingTime { phrases.append("Signé le \(Self.frenchDate.string(from: time)).") }
+                let titre: String
+                if signature.isAuthentic {
+                    phrases.append("Ce document a été signé par \(signature.signer?.subject ?? "le lycée") et n’a pas été modifié depuis.")
+                    if let time = signature.signingTime { phrases.append("Signé le \(Self.frenchDate.string(from: time)).") }
+                    switch verdict.status {
+                    case .authentic:
+                        titre = "Document authentique"
+                        phrases.append("C’est la dernière version de ce livret archivée par le lycée.")
+                    case .superseded:
+                        let withdrawn = verdict.message.hasPrefix("withdrawn")
+                        titre = withdrawn ? "Livret retiré" : "Livret remplacé"
+                        phrases.append(withdrawn ? "Ce livret a été retiré depuis : il n’est plus valable."
+                                                 : "Une version plus récente l’a remplacé depuis : ce document n’est plus la version en vigueur.")
+                    default:
+                        titre = "Document non reconnu"
+                        phrases.append("Mais le lycée n’a archivé aucun livret identique : ce document n’est pas un livret émis par ce lycée.")
+                    }
                 } else {
+                    titre = "Document non reconnu"
                     phrases.append("Ce document n’est pas reconnu comme un original du lycée.")
-                    phrases.append(Self.words(verdict: verdict.status))
+                    phrases.append(Self.words(verdict: signature.status))
                 }
-                let answer = VerifyPage.Verdict(authentique: verdict.isAuthentic, titre: verdict.isAuthentic ? "Document authentique" : "Document non reconnu", phrases: phrases)
+                let answer = VerifyPage.Verdict(authentique: verdict.isAuthentic, titre: titre, phrases: phrases)
                 return try await verifyPage(request, verdict: answer, errors: [:], code: "")
             }
             guard !code.isEmpty else {
                 return try await verifyPage(request, verdict: nil, errors: ["document": ["déposez le PDF, ou recopiez le code du récépissé ci-dessous."]], code: "",
                                             status: .unprocessableContent)
             }
-            guard code.hasPrefix("LSL1:"), code.split(separator: ":").count == 6 else {
-                return try await verifyPage(request, verdict: nil, errors: ["code": ["le code commence par LSL1: et compte six parties séparées par « : »."]], code: code,
-                                            status: .unprocessableContent)
+            guard let answer = try await services.verifyReceiptCode(code) else {
+                return try await verifyPage(request, verdict: nil, errors: ["code": ["le code a la forme LSL1:UAI:INE:année:version:empreinte (six parties séparées par « : »)."]],
+                                            code: code, status: .unprocessableContent)
             }
-            let answer = try await services.verifyReceiptCode(code)
             return try await verifyPage(request, verdict: answer, errors: [:], code: code)
         }
     }

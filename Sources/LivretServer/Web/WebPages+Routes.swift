@@ -112,21 +112,29 @@ extension WebPages {
             let signed = try await require(.readLivret, request, context)
             let ine = try context.parameters.require("ine")
             let summary = try await services.visiblePupil(ine, principal: signed.principal, address: context.address, request: LivretServices.requestLine(request))
-            let archive = services.archive
-            let inventory = try await services.executor.run { try archive.inventory(ine: ine) }
-            let names = await pupilNames()
-            let versions = Archive.history(inventory).reversed().map { info -> PupilPage.Version in
-                let hasPDF = inventory.logicalPaths(in: info.name).keys.contains { $0.hasSuffix("/livret.pdf") }
-                return PupilPage.Version(
-                    version: info.name, date: Self.words(time: info.created), auteur: info.user?.name ?? "—",
-                    message: info.message.map { String($0.split(separator: "\n").first ?? "") } ?? "",
-                    lien: hasPDF ? "/eleves/\(ine)/livret.pdf?version=\(info.name)" : nil)
+            return try await pupilPage((signed.principal, signed.session, signed.cookie), ine: ine, summary: summary, errors: [:])
+        }
+
+        // A returned stub's scan: StubRecorder's checks (as `livret receipt record`), refusals next to the field.
+        router.post("/eleves/:ine/talon") { [self] request, context -> Response in
+            var request = request
+            let signed = try await require(.recordStub, request, context)
+            let ine = try context.parameters.require("ine")
+            let summary = try await services.visiblePupil(ine, principal: signed.principal, address: context.address, request: LivretServices.requestLine(request))
+            let form = try await readForm(&request, session: signed.session, limit: services.configuration.maxScanBytes + 64 * 1024)
+            let principal = (signed.principal, signed.session, signed.cookie)
+            guard let file = form.files["talon"], !file.data.isEmpty else {
+                return try await pupilPage(principal, ine: ine, summary: summary, errors: ["talon": ["déposez le scan du talon signé (PDF, PNG ou JPEG)."]],
+                                           status: .unprocessableContent)
             }
-            let page = PupilPage(
-                chrome: chrome((signed.principal, signed.session, signed.cookie), current: "/eleves"), csrf: signed.session.csrf, resume: nil,
-                ine: ine, nom: names[ine]?.nom ?? ine, division: Self.division(summary) ?? "—", serie: names[ine]?.serie,
-                versions: versions, recepisses: [], peutDeposer: false, champs: [])
-            return try html(page)
+            do {
+                _ = try await services.recordStub(ine: ine, scan: file.data, name: "le scan", actor: signed.principal.journalName)
+            } catch let problem as Problem where problem.status == .unprocessableContent {
+                let reason = problem.problems.first?.message ?? "le scan est refusé"
+                return try await pupilPage(principal, ine: ine, summary: summary,
+                                           errors: ["talon": ["talon refusé, rien n’a été archivé (\(reason))."]], status: .unprocessableContent)
+            }
+            return Self.redirect("/eleves/\(ine)")
         }
 
         // A livret opened from a page: through the service's own read, journaled before it is sent.
@@ -174,7 +182,8 @@ extension WebPages {
                     return FamilyPage.Livret(version: info.name, date: Self.words(time: info.created), lien: "/eleves/\(ine)/livret.pdf?version=\(info.name)")
                 }
                 children.append(FamilyPage.Child(
-                    ine: ine, nom: names[ine]?.nom ?? ine, division: Self.division(summary) ?? "—", livrets: livrets, recepisses: []))
+                    ine: ine, nom: names[ine]?.nom ?? ine, division: Self.division(summary) ?? "—", livrets: livrets,
+                    recepisses: try await services.receipts(ine: ine, division: nil).rows))
             }
             return try html(FamilyPage(chrome: chrome((signed.principal, signed.session, signed.cookie), current: "/famille"), enfants: children))
         }
@@ -267,5 +276,34 @@ struct WebErrorMiddleware: RouterMiddleware {
         let chrome = signed.map { pages.chrome($0, current: "") } ?? WebChrome(session: nil)
         let home = signed.map { WebPages.home($0.principal.role) } ?? "/connexion"
         return try pages.html(ErrorPage(chrome: chrome, titre: title, message: message, retour: home, retourLibelle: "Retour à l’accueil"), status: status)
+    }
+}
+
+extension WebPages {
+    /// The pupil's page: archived versions, receipts issued and stubs back, the stub upload (chef, secrétariat).
+    func pupilPage(_ signed: (principal: Principal, session: WebSessionStore.Session, cookie: String), ine: String, summary: ObjectSummary,
+                   errors: [String: [String]], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let archive = services.archive
+        let inventory = try await services.executor.run { try archive.inventory(ine: ine) }
+        let names = await pupilNames()
+        let versions = Archive.history(inventory).reversed().map { info -> PupilPage.Version in
+            let hasPDF = inventory.logicalPaths(in: info.name).keys.contains { $0.hasSuffix("/livret.pdf") }
+            return PupilPage.Version(
+                version: info.name, date: Self.words(time: info.created), auteur: info.user?.name ?? "—",
+                message: info.message.map { String($0.split(separator: "\n").first ?? "") } ?? "",
+                lien: hasPDF ? "/eleves/\(ine)/livret.pdf?version=\(info.name)" : nil)
+        }
+        let receipts = try await services.receipts(ine: ine, division: Self.division(summary))
+        let mayRecord = services.policy.allows(.recordStub, for: signed.principal)
+        let fields: [FormField] = mayRecord ? [
+            .file(id: "talon", libelle: "Talon signé revenu (scan)", aide: "PDF, PNG ou JPEG, 20 Mo au plus : son QR code est lu et comparé au livret remis.",
+                  accept: "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg", erreurs: errors["talon"] ?? []),
+        ] : []
+        let page = PupilPage(
+            chrome: chrome(signed, current: "/eleves"), csrf: signed.session.csrf,
+            resume: ErrorSummary.of(fields.flatMap(\.summaryItems), preventing: "l’enregistrement du talon"),
+            ine: ine, nom: names[ine]?.nom ?? ine, division: Self.division(summary) ?? "—", serie: names[ine]?.serie,
+            versions: versions, recepisses: receipts.rows, peutDeposer: mayRecord, champs: fields)
+        return try html(page, status: status)
     }
 }

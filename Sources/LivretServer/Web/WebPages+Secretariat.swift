@@ -27,12 +27,20 @@ extension WebPages {
                 byDivision[name.division ?? "—", default: (0, 0)].eleves += 1
             }
             let years = pupils.compactMap { $0.scolarites.map(\.year).max() }
+            // The receipts whose stub is not back, as `livret receipt ls --missing` lists them.
+            var divisionOf: [String: String] = [:]
+            for summary in pupils { if let ine = summary.ine, let division = Self.division(summary) { divisionOf[ine] = division } }
+            let journal = Journal(home: services.configuration.home)
+            let ledger = try await services.executor.run { [divisionOf] () throws -> ReceiptLedger in try ReceiptLedger(journal: journal, divisions: divisionOf) }
+            let missing = ledger.statuses.filter { $0.returned == nil }.map {
+                DashboardPage.MissingReceipt(ine: $0.ine, nom: names[$0.ine]?.nom ?? $0.ine, division: $0.division ?? "—", version: $0.version)
+            }
             let page = DashboardPage(
                 chrome: chrome((signed.principal, signed.session, signed.cookie), current: "/tableau-de-bord"),
                 annee: years.max() ?? "—", nombreDivisions: byDivision.count, nombreEleves: byDivision.values.reduce(0) { $0 + $1.eleves },
-                nombreRecepissesManquants: 0,
+                nombreRecepissesManquants: missing.count,
                 divisions: byDivision.keys.sorted().map { DashboardPage.Division(code: $0, eleves: byDivision[$0]!.eleves, archives: byDivision[$0]!.archives) },
-                tirages: services.jobs.list().prefix(10).map(Self.row), recepissesManquants: [])
+                tirages: services.jobs.list().prefix(10).map(Self.row), recepissesManquants: missing)
             return try html(page)
         }
 

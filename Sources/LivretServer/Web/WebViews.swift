@@ -354,6 +354,8 @@ public struct NewPrintRunPage: WebPage {
     public var champs: [FormField]
     /// Simplex asked.
     public var recto: Bool
+    /// Hand-over receipts asked (« Récépissés de remise »).
+    public var recepisses: Bool = false
 
     /// A division to check.
     public struct Choice: Sendable {

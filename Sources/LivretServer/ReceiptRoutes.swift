@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import LivretArchive
+import LivretModel
+import LivretPipeline
+
+/// What `GET /api/pupils/{ine}/receipts` answers: the pupil's receipts issued and stubs returned,
+/// from the journal (as `livret receipt ls` reads them).
+struct PupilReceipts: Codable {
+    /// A receipt issued.
+    struct Issued: Codable {
+        var time: String
+        /// The livret version it names.
+        var version: String?
+        /// SHA-256 of the receipt's PDF.
+        var sha256: String?
+    }
+
+    /// A returned stub archived.
+    struct Stub: Codable {
+        var time: String
+        /// The archive version holding the scan.
+        var version: String?
+        /// Recorded without a readable QR code.
+        var withoutQR: Bool
+    }
+
+    var ine: String
+    /// `livret receipt ls`'s line for the pupil: the last receipt and whether its stub is back (nil: no receipt).
+    var status: ReceiptLedger.Status?
+    var issued: [Issued]
+    var stubs: [Stub]
+}
+
+extension PupilReceipts {
+    /// The receipts issued, oldest first, each back when a stub was recorded after it and before
+    /// the next receipt (the pupil page's table).
+    var rows: [PupilPage.Receipt] {
+        issued.enumerated().map { index, receipt in
+            let next = index + 1 < issued.count ? issued[index + 1].time : nil
+            let back = stubs.contains { $0.time >= receipt.time && (next == nil || $0.time < next!) }
+            return PupilPage.Receipt(version: receipt.version ?? "—", revenu: back, lien: nil)
+        }
+    }
+}
+
+/// What `POST /api/pupils/{ine}/receipts/stub` answers.
+struct StubRecorded: Codable {
+    var ine: String
+    var version: String
+    var logicalPath: String
+    /// The verification string read on the scan (nil: recorded without one).
+    var code: String?
+    var journalHead: String
+}
+
+extension LivretServices {
+    /// The receipts issued to `ine` and the stubs returned, from the journal (``ReceiptLedger``).
+    func receipts(ine: String, division: String?) async throws -> PupilReceipts {
+        let journal = Journal(home: configuration.home)
+        return try await executor.run { () throws -> PupilReceipts in
+            let ledger = try ReceiptLedger(journal: journal, divisions: division.map { [ine: $0] } ?? [:])
+            var issued: [PupilReceipts.Issued] = []
+            var stubs: [PupilReceipts.Stub] = []
+            for entry in try journal.entries() where entry.ine == ine {
+                switch entry.action {
+                case ReceiptLedger.receiptAction: issued.append(.init(time: entry.time, version: entry.version, sha256: entry.sha256))
+                case ReceiptLedger.stubAction:
+                    stubs.append(.init(time: entry.time, version: entry.version, withoutQR: entry.note?.hasPrefix(StubRecorder.noQRNote) == true))
+                default: continue
+                }
+            }
+            return PupilReceipts(ine: ine, status: ledger.last(for: ine), issued: issued, stubs: stubs)
+        }
+    }
+
+    /// Archives a returned stub's scan with ``StubRecorder`` (the checks of `livret receipt record`);
+    /// a refusal is a 422 problem and nothing is archived.
+    func recordStub(ine: String, scan: Data, name: String, actor: String) async throws -> StubRecorder.Outcome {
+        let recorder = StubRecorder(archive: archive, user: ArchiveUser(name: actor, address: nil))
+        do {
+            return try await executor.run { () throws(PipelineError) -> StubRecorder.Outcome in
+                try recorder.record(ine: ine, scan: scan, name: name, noQR: false)
+            }
+        } catch {
+            switch error {
+            case .refused(let message):
+                throw Problem(.unprocessableContent, detail: "the stub is refused: nothing archived", problems: [.init(field: "scan", message: message)])
+            case .busy:
+                throw Problem(.serviceUnavailable, detail: "the archive is busy: try again", headers: [.retryAfter: "5"])
+            case .io:
+                logger.error("stub.record.failed", metadata: ["error": "\(error)"])
+                throw Problem(.internalServerError, detail: "the stub could not be archived")
+            default:
+                // The archived livret the stub is checked against does not read (document, layout…).
+                throw Problem(.unprocessableContent, detail: "the stub cannot be checked: nothing archived", problems: [.init(field: "scan", message: "\(error)")])
+            }
+        }
+    }
+}
+
+/// `/api/pupils/{ine}/receipts`: the pupil's receipts (read journaled like a livret), and a
+/// returned stub recorded (chef, secrétariat).
+func addReceiptRoutes(to router: Router<LivretRequestContext>, services: LivretServices) {
+    router.get("/api/pupils/:ine/receipts") { request, context -> Response in
+        let principal = try await services.authorize(.readLivret, request, context)
+        let ine = try context.parameters.require("ine")
+        let line = LivretServices.requestLine(request)
+        let pupil = try await services.visiblePupil(ine, principal: principal, address: context.address, request: line)
+        let answer = try await services.receipts(ine: ine, division: pupil.scolarites.last(where: { $0.division != nil })?.division)
+        try await services.recordConsultation(
+            principal: principal, address: context.address, request: line, ine: ine, version: answer.status?.version, sha256: nil)
+        var response = try JSONResponse.make(answer)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    router.post("/api/pupils/:ine/receipts/stub") { request, context -> Response in
+        let principal = try await services.authorize(.recordStub, request, context)
+        let ine = try context.parameters.require("ine")
+        _ = try await services.visiblePupil(ine, principal: principal, address: context.address, request: LivretServices.requestLine(request))
+        var request = request
+        let body = try await request.collectBody(upTo: services.configuration.maxScanBytes)
+        let scan = Data([UInt8](buffer: body))
+        let outcome = try await services.recordStub(ine: ine, scan: scan, name: "the scan", actor: principal.journalName)
+        return try JSONResponse.make(
+            StubRecorded(ine: ine, version: outcome.version, logicalPath: outcome.logicalPath, code: outcome.code?.description, journalHead: outcome.journalHead),
+            status: .created)
+    }
+}
