@@ -233,6 +233,11 @@ struct PipelineTests {
                     await executor.run {
                         let now = counters.running.add(1, ordering: .sequentiallyConsistent).newValue
                         _ = counters.highest.max(now, ordering: .sequentiallyConsistent)
+                        // Wait (up to 5 s) for a second job to run beside this one, so that the
+                        // overlap does not depend on the machine's load: a width of 2 must allow it.
+                        let deadline = Date().addingTimeInterval(5)
+                        while counters.running.load(ordering: .sequentiallyConsistent) < 2 && Date() < deadline { usleep(1_000) }
+                        _ = counters.highest.max(counters.running.load(ordering: .sequentiallyConsistent), ordering: .sequentiallyConsistent)
                         usleep(20_000)
                         counters.running.subtract(1, ordering: .sequentiallyConsistent)
                     }
