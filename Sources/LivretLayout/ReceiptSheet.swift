@@ -171,7 +171,9 @@ public struct ReceiptSheet: Sendable {
         draw(familyPart, m.left, y, into: &items)
         y += familyPart.height + 8
         let qrTop = y
-        var rows: [(String, String, Bool)] = [
+        // The identifiers both parts carry (label key, value, may wrap); the family's part adds
+        // the chef d'établissement and the journal head.
+        let identifiers: [(String, String, Bool)] = [
             ("etablissement", etab, false),
             ("eleve", identity, true),
             ("ine", code.ine, false),
@@ -182,6 +184,7 @@ public struct ReceiptSheet: Sendable {
             ("pages", String(content.pages), false),
             ("dateRemise", dateText, false),
         ]
+        var rows = identifiers
         if let chef = content.chef { rows.append(("chef", chef, true)) }
         if let journal = content.journal { rows.append(("journal", journal, true)) }
         y = try facts(rows, top: y, part: "partie de la famille")
@@ -211,18 +214,7 @@ public struct ReceiptSheet: Sendable {
         draw(stubTitle, m.left, y, into: &items)
         y += stubTitle.height + 8
         let stubQRTop = y
-        let stubRows: [(String, String, Bool)] = [
-            ("etablissement", etab, false),
-            ("eleve", identity, true),
-            ("ine", code.ine, false),
-            ("annee", year, false),
-            ("division", content.division, true),
-            ("objet", version, true),
-            ("sha256", code.groupedSHA256, false),
-            ("pages", String(content.pages), false),
-            ("dateRemise", dateText, false),
-        ]
-        y = try facts(stubRows, top: y, part: "talon")
+        y = try facts(identifiers, top: y, part: "talon")
         items += qr.items(x: m.left + width - qrSide, y: stubQRTop, side: qrSide)
         y = max(y, stubQRTop + qrSide) + 8
         let stubNote = try fit(label("stubNote"), .regular, s.body, width, lines: 4, place: "talon")
