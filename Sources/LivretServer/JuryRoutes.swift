@@ -36,7 +36,7 @@ struct JuryCandidateItem: Codable {
 
 /// `/api/jury-packages` (create, list, download) and `/api/jury/candidates` (the jury's view).
 func addJuryRoutes(to router: Router<LivretRequestContext>, services: LivretServices) {
-    let folder = services.configuration.serviceFolder.appendingPathComponent("jury-packages")
+    let folder = services.juryPackagesFolder
 
     router.post("/api/jury-packages") { request, context -> Response in
         let principal = try await services.authorize(.makeJuryPackage, request, context)
@@ -64,27 +64,9 @@ func addJuryRoutes(to router: Router<LivretRequestContext>, services: LivretServ
             selection = .candidates([])
         }
         guard problems.isEmpty else { throw Problem(.unprocessableContent, detail: "the package cannot be made", problems: problems) }
-        let configuration = services.configuration
-        let keys = KeysFolder(url: KeysFolder.defaultURL(keysOption: configuration.keys, environment: [:], archiveHome: configuration.home))
-        guard keys.hasIdentity else { throw Problem(.serviceUnavailable, detail: "the service has no signing key: jury packages are not offered") }
-        let identity = try await services.executor.run { () throws -> SigningIdentity in try keys.load() }
-        var indexPDF: (@Sendable (JuryIndexHeader, [JuryCandidate]) throws -> Data)?
-        if let layouts = configuration.layouts, let fonts = configuration.fonts {
-            indexPDF = try JuryIndexPDF.drawer(
-                resources: ResourceLocations(layouts: URL(fileURLWithPath: layouts), fonts: URL(fileURLWithPath: fonts)), producer: configuration.programVersion)
-        }
-        let jobRequest = JuryPackageRequest(
-            archiveHome: configuration.home, centre: input.centre, session: input.session, selection: selection,
-            allowMissing: input.allowMissing ?? false, actor: principal.journalName)
-        let result: JuryPackageResult
-        do {
-            result = try await JuryPackager.make(jobRequest, identity: identity, outputFolder: folder, indexPDF: indexPDF)
-        } catch let error as JuryError {
-            throw Problem(error.code == .io ? .internalServerError : .unprocessableContent, detail: "the package cannot be made",
-                          problems: [.init(message: error.description)])
-        }
-        let zip = folder.appendingPathComponent(result.packageID + ".zip")
-        try await services.executor.run { () throws in try JuryZip.write(bag: result.bag, to: zip) }
+        let result = try await services.makeJuryPackage(
+            centre: input.centre, session: input.session, selection: selection, allowMissing: input.allowMissing ?? false,
+            actor: principal.journalName)
         return try JSONResponse.make(JuryPackageItem(
             id: result.packageID, time: nil, centre: input.centre, session: input.session,
             candidates: result.candidates.map { "\($0.ine):\($0.status == .ok ? $0.version : $0.status.rawValue)" }, sha256: result.packageDigest,

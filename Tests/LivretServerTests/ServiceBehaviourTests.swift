@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import LivretArchive
 import LivretServer
+import LivretTestSupport
 import Logging
 import Testing
 
@@ -136,6 +137,46 @@ import Testing
                 body: hostile) { $0.status }
             #expect(refused == .badRequest)
         }
+    }
+
+    /// `POST /api/jury-packages` goes through the service's one maker of packages (the web form's
+    /// too): 503 without a signing key; with one, a candidate absent from the archive is refused
+    /// (422), and `allowMissing` reaches the packager (it then finds no signed livret at all);
+    /// a livret the packager cannot read is a 500. Nothing is journaled, no zip is left.
+    @Test func juryPackageRequests() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        let app = try await buildApplication(configuration: fixture.configuration)
+        let headers: HTTPFields = [.authorization: "Bearer \(fixture.tokens["chef"]!)", .contentType: "application/json"]
+        @Sendable func post(_ client: some TestClientProtocol, ine: String = "456789012DE", allowMissing: Bool? = nil) async throws
+            -> (HTTPResponse.Status, String) {
+            let extra = allowMissing.map { ", \"allowMissing\": \($0)" } ?? ""
+            let body = #"{"centre": "C01", "session": "2016-06", "candidates": ["\#(ine)"]\#(extra)}"#
+            return try await client.execute(uri: "/api/jury-packages", method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                ($0.status, String(buffer: $0.body))
+            }
+        }
+        let before = try fixture.journal().filter { $0.action == "jury-package" }.count
+        try await app.test(.router) { client in
+            let (noKey, noKeyBody) = try await post(client)
+            #expect(noKey == .serviceUnavailable && noKeyBody.contains("no signing key"), "\(noKeyBody)")
+        }
+        let keys = fixture.home.appendingPathComponent("no-keys")
+        let etablissement = TestSupport.repositoryRoot.appendingPathComponent("Samples/lycee/etablissement.json")
+        let keysInit = try TestSupportBridge.livret(["keys", "init", "--etablissement", etablissement.path, "--keys", keys.path])
+        try #require(keysInit.status == 0, "keys init: \(keysInit.stderr)")
+        try await app.test(.router) { client in
+            let (absent, absentBody) = try await post(client)
+            #expect(absent == .unprocessableContent && absentBody.contains("allow-missing"), "\(absentBody)")
+            let (none, noneBody) = try await post(client, allowMissing: true)
+            #expect(none == .unprocessableContent && noneBody.contains("no candidate has a signed livret"), "\(noneBody)")
+            // The fixture's livret.json is not a livret: the archive cannot be read, the service's fault.
+            let (unreadable, unreadableBody) = try await post(client, ine: ServerFixture.c)
+            #expect(unreadable == .internalServerError && unreadableBody.contains("cannot be read"), "\(unreadableBody)")
+        }
+        #expect(try fixture.journal().filter { $0.action == "jury-package" }.count == before)
+        let made = (try? FileManager.default.contentsOfDirectory(atPath: fixture.home.appendingPathComponent("service/jury-packages").path)) ?? []
+        #expect(!made.contains { $0.hasSuffix(".zip") }, "\(made)")
     }
 
     /// A job found running when the service starts (it stopped during the job) is marked failed;

@@ -7,8 +7,8 @@ import LivretSign
 import Crypto
 import X509
 
-// What the web pages start or make, as functions of the service. The API's routes hold the same
-// steps inline today (PrintRunRoutes, JuryRoutes); these are the shapes both can call.
+// What the web pages and the API's routes start or make, as functions of the service: both call
+// these (PrintRunRoutes, JuryRoutes, the web forms).
 
 extension LivretServices {
     /// `service/jury-packages` in the archive home: the zipped packages the service made.
@@ -63,8 +63,12 @@ extension LivretServices {
             executor: executor)
     }
 
-    /// Makes, signs, zips and journals a jury package for `centre` and `session`.
-    func makeJuryPackage(centre: String, session: String, selection: JuryPackageRequest.Selection, actor: String) async throws -> JuryPackageResult {
+    /// Makes, signs, zips and journals a jury package for `centre` and `session` (with
+    /// `allowMissing`, candidates absent from the archive are listed as missing instead of refusing
+    /// the package). `POST /api/jury-packages` and the web form both call it.
+    func makeJuryPackage(
+        centre: String, session: String, selection: JuryPackageRequest.Selection, allowMissing: Bool = false, actor: String
+    ) async throws -> JuryPackageResult {
         let keys = KeysFolder(url: KeysFolder.defaultURL(keysOption: configuration.keys, environment: [:], archiveHome: configuration.home))
         guard keys.hasIdentity else { throw Problem(.serviceUnavailable, detail: "the service has no signing key: jury packages are not offered") }
         let identity = try await executor.run { () throws -> SigningIdentity in try keys.load() }
@@ -73,7 +77,8 @@ extension LivretServices {
             indexPDF = try JuryIndexPDF.drawer(
                 resources: ResourceLocations(layouts: URL(fileURLWithPath: layouts), fonts: URL(fileURLWithPath: fonts)), producer: configuration.programVersion)
         }
-        let request = JuryPackageRequest(archiveHome: configuration.home, centre: centre, session: session, selection: selection, actor: actor)
+        let request = JuryPackageRequest(
+            archiveHome: configuration.home, centre: centre, session: session, selection: selection, allowMissing: allowMissing, actor: actor)
         let folder = juryPackagesFolder
         let result: JuryPackageResult
         do {
