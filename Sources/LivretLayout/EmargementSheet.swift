@@ -131,116 +131,27 @@ public struct EmargementSheet: Sendable {
 
     func label(_ key: String) -> String { spec.labels[key] ?? key }
 
-    /// The sheet's pages: header and footer (with `page n / N`) on each.
+    /// The sheet's pages: header and footer (with `page n / N`) on each. Nothing is cut: a name too
+    /// long for its cell wraps, breaking between two letters.
     public func layout(header: Header, rows: [Row]) throws(LayoutError) -> [Page] {
-        let typesetter = Typesetter(fonts: fonts)
-        let m = spec.page.margins
-        let width = spec.page.width - m.left - m.right
-        let pad = 3.0
-        func fit(_ text: String, _ style: FontStyle, _ size: Double, _ w: Double, lines: Int = 10, breakWords: Bool = false) throws(LayoutError) -> Typesetter.Fitted {
-            switch typesetter.fit(
-                text, style: style, size: size, minimum: spec.sizes.minimum, width: w,
-                maxHeight: Double(lines) * size * Typesetter.leading, breakWords: breakWords) {
-            case .success(let fitted): return fitted
-            case .failure(let failure): throw .overflow(.init(pupil: header.division, place: "feuille d'émargement", detail: "\(failure)"))
-            }
-        }
-        func draw(_ fitted: Typesetter.Fitted, _ x: Double, _ top: Double, _ w: Double, center: Bool = false, into items: inout [PageItem]) {
-            for (index, line) in fitted.lines.enumerated() {
-                let lineWidth = line.width * fitted.size
-                let originX = center ? x + (w - lineWidth) / 2 : x
-                items.append(.text(typesetter.run(line, style: fitted.style, size: fitted.size, x: originX,
-                                                  baseline: top + Double(index) * fitted.lineHeight + fitted.size * 0.93)))
-            }
-        }
-        let total = spec.columns.reduce(0) { $0 + $1.width }
-        var xs: [Double] = []
-        var x = m.left
-        for column in spec.columns { xs.append(x); x += column.width * width / total }
-        xs.append(m.left + width)
-
-        // Fixed parts, measured once.
-        let title = try fit(label("title"), .bold, spec.sizes.title, width)
-        let facts = [
-            "\(label("etablissement")) \(header.etablissement) (\(label("uai")) \(header.uai))",
-            "\(label("division")) \(header.division) · \(label("anneeScolaire")) \(header.anneeScolaire) · \(label("date")) \(FrenchDate.format(header.date) ?? header.date)",
-            label("intro"),
-        ]
-        let factLines = try facts.map { text throws(LayoutError) in try fit(text, .regular, spec.sizes.body, width) }
-        let headerCells = try spec.columns.enumerated().map { (index, column) throws(LayoutError) in
-            try fit(label("col.\(column.id)"), .bold, spec.sizes.small, xs[index + 1] - xs[index] - 2 * pad, lines: 3)
-        }
-        let headerRow = (headerCells.map(\.height).max() ?? 0) + 2 * pad
-        var topOfTable = m.top + title.height + 4
-        for fact in factLines { topOfTable += fact.height + 1 }
-        topOfTable += 6
-        let bottom = spec.page.height - m.bottom
-
-        var bodies: [[PageItem]] = []
-        var items: [PageItem] = []
-        var y = 0.0
-        func startPage(_ items: inout [PageItem]) {
-            var top = m.top
-            draw(title, m.left, top, width, into: &items)
-            top += title.height + 4
-            for fact in factLines { draw(fact, m.left, top, width, into: &items); top += fact.height + 1 }
-            y = topOfTable
-            items.append(.fill(x: m.left, y: y, width: width, height: headerRow, color: .gray(0.9)))
-            for (index, cell) in headerCells.enumerated() {
-                draw(cell, xs[index] + pad, y + (headerRow - cell.height) / 2, xs[index + 1] - xs[index] - 2 * pad, center: true, into: &items)
-            }
-            grid(top: y, height: headerRow, into: &items)
-            y += headerRow
-        }
-        func grid(top: Double, height: Double, into items: inout [PageItem]) {
-            for xLine in xs { items.append(.rule(x1: xLine, y1: top, x2: xLine, y2: top + height, width: 0.4, color: .black)) }
-            items.append(.rule(x1: m.left, y1: top, x2: m.left + width, y2: top, width: 0.4, color: .black))
-            items.append(.rule(x1: m.left, y1: top + height, x2: m.left + width, y2: top + height, width: 0.4, color: .black))
-        }
-        startPage(&items)
-        for row in rows {
-            let values = [row.nom, row.prenoms, row.ine, String(row.pages), row.shortFingerprint, "", ""]
-            var cells: [Typesetter.Fitted] = []
-            for (index, value) in values.enumerated() where !value.isEmpty {
-                let style: FontStyle = index == 0 ? .bold : .regular
-                // Names are not prose: a name longer than its cell breaks between two letters.
-                cells.append(try fit(value, style, spec.sizes.body, xs[index + 1] - xs[index] - 2 * pad, breakWords: true))
-            }
-            let height = max(spec.sizes.rowHeight, (cells.map(\.height).max() ?? 0) + 2 * pad)
-            if y + height > bottom {
-                bodies.append(items)
-                items = []
-                startPage(&items)
-            }
-            var cellIndex = 0
-            for (index, value) in values.enumerated() where !value.isEmpty {
-                draw(cells[cellIndex], xs[index] + pad, y + pad, xs[index + 1] - xs[index] - 2 * pad, center: index >= 3, into: &items)
-                cellIndex += 1
-            }
-            grid(top: y, height: height, into: &items)
-            y += height
-        }
-        let totalText = try fit("\(label("total")) \(rows.count)", .italic, spec.sizes.body, width)
-        if y + totalText.height + 4 > bottom { bodies.append(items); items = []; startPage(&items) }
-        draw(totalText, m.left, y + 4, width, into: &items)
-        y += totalText.height + 4
+        let canvas = SheetCanvas(typesetter: Typesetter(fonts: fonts), minimum: spec.sizes.minimum, subject: header.division, sheet: "feuille d'émargement")
+        let table = SheetTable(canvas: canvas, page: spec.page, sizes: spec.sizes, columns: spec.columns, labels: spec.labels)
+        let body = spec.sizes.body
+        var closing = [SheetTable.Paragraph(text: "\(label("total")) \(rows.count)", style: .italic, size: body, gap: 4)]
         if let signed = header.signedJournal {
             // A token without spaces: it breaks between two characters, over as many lines as it needs.
-            let signedText = try fit("\(label("signedJournal")) \(signed)", .regular, spec.sizes.small, width, breakWords: true)
-            if y + signedText.height + 6 > bottom { bodies.append(items); items = []; startPage(&items) }
-            draw(signedText, m.left, y + 6, width, into: &items)
+            closing.append(.init(text: "\(label("signedJournal")) \(signed)", style: .regular, size: spec.sizes.small, gap: 6, breakWords: true))
         }
-        bodies.append(items)
-
-        var pages: [Page] = []
-        for (index, body) in bodies.enumerated() {
-            var pageItems = body
-            let footer = try fit("\(header.etablissement) — \(header.division) — \(label("page")) \(index + 1) \(label("pageOf")) \(bodies.count)\(header.journal.map { " — Journal : \($0)" } ?? "")", .regular, spec.sizes.small, width, lines: 1)
-            let footerTop = spec.page.height - m.bottom + 6
-            pageItems.append(.rule(x1: m.left, y1: footerTop - 2, x2: m.left + width, y2: footerTop - 2, width: 0.25, color: .gray(0.45)))
-            draw(footer, m.left, footerTop, width, into: &pageItems)
-            pages.append(Page(width: spec.page.width, height: spec.page.height, items: pageItems, fontFiles: fonts.files))
+        // The date and signature columns stay empty, for the responsable légal's hand.
+        let cells = rows.map { row in
+            [SheetTable.Cell(text: row.nom, style: .bold, size: body), SheetTable.Cell(text: row.prenoms, size: body),
+             SheetTable.Cell(text: row.ine, size: body), SheetTable.Cell(text: String(row.pages), size: body, center: true),
+             SheetTable.Cell(text: row.shortFingerprint, size: body, center: true)]
         }
-        return pages
+        return try table.pages(
+            headings: table.headings(etablissement: header.etablissement, uai: header.uai,
+                                     facts: [("division", header.division), ("anneeScolaire", header.anneeScolaire)], date: header.date),
+            rows: cells, closing: closing,
+            footer: ("\(header.etablissement) — \(header.division)", header.journal.map { " — Journal : \($0)" } ?? ""), fontFiles: fonts.files)
     }
 }

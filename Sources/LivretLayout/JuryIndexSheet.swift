@@ -69,109 +69,25 @@ public struct JuryIndexSheet: Sendable {
     /// The pages: heading on each, `page n / N` in the footer. Nothing is cut: a value too long for
     /// its cell wraps (a SHA-256 breaks between digits).
     public func layout(header: Header, rows: [Row]) throws(LayoutError) -> [Page] {
-        let typesetter = Typesetter(fonts: fonts)
-        let m = spec.page.margins
-        let width = spec.page.width - m.left - m.right
-        let pad = 3.0
-        func fit(_ text: String, _ style: FontStyle, _ size: Double, _ w: Double, lines: Int = 10, breakWords: Bool = false) throws(LayoutError) -> Typesetter.Fitted {
-            switch typesetter.fit(text, style: style, size: size, minimum: spec.sizes.minimum, width: w,
-                                  maxHeight: Double(lines) * size * Typesetter.leading, breakWords: breakWords) {
-            case .success(let fitted): return fitted
-            case .failure(let failure): throw .overflow(.init(pupil: header.centre, place: "index du paquet jury", detail: "\(failure)"))
+        let canvas = SheetCanvas(typesetter: Typesetter(fonts: fonts), minimum: spec.sizes.minimum, subject: header.centre, sheet: "index du paquet jury")
+        let table = SheetTable(canvas: canvas, page: spec.page, sizes: spec.sizes, columns: spec.columns, labels: spec.labels)
+        let body = spec.sizes.body
+        let cells = rows.map { row in
+            let identity = [SheetTable.Cell(text: row.nom, style: .bold, size: body), SheetTable.Cell(text: row.prenoms, size: body),
+                            SheetTable.Cell(text: row.ine, size: body), SheetTable.Cell(text: row.division, size: body, center: true),
+                            SheetTable.Cell(text: row.serie, size: body, center: true)]
+            // The SHA-256 column, set small and not centred, says why a candidate has no livret.
+            guard let missing = row.missing else {
+                return identity + [SheetTable.Cell(text: row.version, size: body, center: true), SheetTable.Cell(text: row.sha256, size: spec.sizes.small),
+                                   SheetTable.Cell(text: String(row.pages), size: body, center: true)]
             }
+            return identity + [SheetTable.Cell(text: "", size: body), SheetTable.Cell(text: "\(label("missing")) \(missing)", size: spec.sizes.small)]
         }
-        func draw(_ fitted: Typesetter.Fitted, _ x: Double, _ top: Double, _ w: Double, center: Bool = false, into items: inout [PageItem]) {
-            for (index, line) in fitted.lines.enumerated() {
-                let lineWidth = line.width * fitted.size
-                let originX = center ? x + (w - lineWidth) / 2 : x
-                items.append(.text(typesetter.run(line, style: fitted.style, size: fitted.size, x: originX,
-                                                  baseline: top + Double(index) * fitted.lineHeight + fitted.size * 0.93)))
-            }
-        }
-        let total = spec.columns.reduce(0) { $0 + $1.width }
-        var xs: [Double] = []
-        var x = m.left
-        for column in spec.columns { xs.append(x); x += column.width * width / total }
-        xs.append(m.left + width)
-
-        let title = try fit(label("title"), .bold, spec.sizes.title, width)
-        let facts = [
-            "\(label("etablissement")) \(header.etablissement) (\(label("uai")) \(header.uai))",
-            "\(label("centre")) \(header.centre) · \(label("session")) \(header.session) · \(label("date")) \(FrenchDate.format(header.date) ?? header.date)",
-            label("intro"),
-        ]
-        let factLines = try facts.map { text throws(LayoutError) in try fit(text, .regular, spec.sizes.body, width) }
-        let headerCells = try spec.columns.enumerated().map { (index, column) throws(LayoutError) in
-            try fit(label("col.\(column.id)"), .bold, spec.sizes.small, xs[index + 1] - xs[index] - 2 * pad, lines: 3)
-        }
-        let headerRow = (headerCells.map(\.height).max() ?? 0) + 2 * pad
-        var topOfTable = m.top + title.height + 4
-        for fact in factLines { topOfTable += fact.height + 1 }
-        topOfTable += 6
-        let bottom = spec.page.height - m.bottom
-
-        var bodies: [[PageItem]] = []
-        var items: [PageItem] = []
-        var y = 0.0
-        func grid(top: Double, height: Double, into items: inout [PageItem]) {
-            for xLine in xs { items.append(.rule(x1: xLine, y1: top, x2: xLine, y2: top + height, width: 0.4, color: .black)) }
-            items.append(.rule(x1: m.left, y1: top, x2: m.left + width, y2: top, width: 0.4, color: .black))
-            items.append(.rule(x1: m.left, y1: top + height, x2: m.left + width, y2: top + height, width: 0.4, color: .black))
-        }
-        func startPage(_ items: inout [PageItem]) {
-            var top = m.top
-            draw(title, m.left, top, width, into: &items)
-            top += title.height + 4
-            for fact in factLines { draw(fact, m.left, top, width, into: &items); top += fact.height + 1 }
-            y = topOfTable
-            items.append(.fill(x: m.left, y: y, width: width, height: headerRow, color: .gray(0.9)))
-            for (index, cell) in headerCells.enumerated() {
-                draw(cell, xs[index] + pad, y + (headerRow - cell.height) / 2, xs[index + 1] - xs[index] - 2 * pad, center: true, into: &items)
-            }
-            grid(top: y, height: headerRow, into: &items)
-            y += headerRow
-        }
-        startPage(&items)
-        for row in rows {
-            let values: [String]
-            if let missing = row.missing {
-                values = [row.nom, row.prenoms, row.ine, row.division, row.serie, "", "\(label("missing")) \(missing)", ""]
-            } else {
-                values = [row.nom, row.prenoms, row.ine, row.division, row.serie, row.version, row.sha256, String(row.pages)]
-            }
-            var cells: [(Int, Typesetter.Fitted)] = []
-            for (index, value) in values.enumerated() where !value.isEmpty {
-                let style: FontStyle = index == 0 ? .bold : .regular
-                let size = index == 6 ? spec.sizes.small : spec.sizes.body
-                cells.append((index, try fit(value, style, size, xs[index + 1] - xs[index] - 2 * pad, breakWords: true)))
-            }
-            let height = max(spec.sizes.rowHeight, (cells.map { $0.1.height }.max() ?? 0) + 2 * pad)
-            if y + height > bottom {
-                bodies.append(items)
-                items = []
-                startPage(&items)
-            }
-            for (index, cell) in cells {
-                draw(cell, xs[index] + pad, y + pad, xs[index + 1] - xs[index] - 2 * pad, center: index >= 3 && index != 6, into: &items)
-            }
-            grid(top: y, height: height, into: &items)
-            y += height
-        }
-        let totalText = try fit("\(label("total")) \(rows.filter { $0.missing == nil }.count) / \(rows.count)", .italic, spec.sizes.body, width)
-        if y + totalText.height + 4 > bottom { bodies.append(items); items = []; startPage(&items) }
-        draw(totalText, m.left, y + 4, width, into: &items)
-        bodies.append(items)
-
-        var pages: [Page] = []
-        for (index, body) in bodies.enumerated() {
-            var pageItems = body
-            let footer = try fit("\(header.etablissement) — \(header.centre) \(header.session) — \(label("page")) \(index + 1) \(label("pageOf")) \(bodies.count)",
-                                 .regular, spec.sizes.small, width, lines: 1)
-            let footerTop = spec.page.height - m.bottom + 6
-            pageItems.append(.rule(x1: m.left, y1: footerTop - 2, x2: m.left + width, y2: footerTop - 2, width: 0.25, color: .gray(0.45)))
-            draw(footer, m.left, footerTop, width, into: &pageItems)
-            pages.append(Page(width: spec.page.width, height: spec.page.height, items: pageItems))
-        }
-        return pages
+        return try table.pages(
+            headings: table.headings(etablissement: header.etablissement, uai: header.uai,
+                                     facts: [("centre", header.centre), ("session", header.session)], date: header.date),
+            rows: cells,
+            closing: [.init(text: "\(label("total")) \(rows.filter { $0.missing == nil }.count) / \(rows.count)", style: .italic, size: body, gap: 4)],
+            footer: ("\(header.etablissement) — \(header.centre) \(header.session)", ""), fontFiles: fonts.files)
     }
 }

@@ -113,28 +113,15 @@ public struct ReceiptSheet: Sendable {
     /// The receipt's one page.
     public func layout(_ content: Content, typesetter: Typesetter? = nil) throws(LayoutError) -> Page {
         let typesetter = typesetter ?? Typesetter(fonts: fonts)
+        let who = "\(content.nom) \(content.prenoms) (\(content.code.ine))"
         let qr: QRCode
         do { qr = try QRCode(content.qrText) } catch {
-            throw .overflow(.init(pupil: "\(content.nom) \(content.prenoms) (\(content.code.ine))", place: "récépissé, code QR", detail: error.description))
+            throw .overflow(.init(pupil: who, place: "récépissé, code QR", detail: error.description))
         }
         let m = spec.page.margins
         let width = spec.page.width - m.left - m.right
         let s = spec.sizes
-        let who = "\(content.nom) \(content.prenoms) (\(content.code.ine))"
-        func fit(_ text: String, _ style: FontStyle, _ size: Double, _ w: Double, lines: Int = 4, breakWords: Bool = false,
-                 place: String) throws(LayoutError) -> Typesetter.Fitted {
-            switch typesetter.fit(text, style: style, size: size, minimum: s.minimum, width: w,
-                                  maxHeight: Double(lines) * size * Typesetter.leading, breakWords: breakWords) {
-            case .success(let fitted): return fitted
-            case .failure(let failure): throw .overflow(.init(pupil: who, place: "récépissé, \(place)", detail: "\(failure)"))
-            }
-        }
-        func draw(_ fitted: Typesetter.Fitted, _ x: Double, _ top: Double, into items: inout [PageItem]) {
-            for (index, line) in fitted.lines.enumerated() {
-                items.append(.text(typesetter.run(line, style: fitted.style, size: fitted.size, x: x,
-                                                  baseline: top + Double(index) * fitted.lineHeight + fitted.size * 0.93)))
-            }
-        }
+        let canvas = SheetCanvas(typesetter: typesetter, minimum: s.minimum, subject: who, sheet: "récépissé")
         var items: [PageItem] = []
         let qrSide = s.qr
         let gap = 12.0
@@ -146,11 +133,11 @@ public struct ReceiptSheet: Sendable {
         func facts(_ rows: [(String, String, Bool)], top: Double, part: String) throws(LayoutError) -> Double {
             var y = top
             for (key, value, breakWords) in rows {
-                let labelFit = try fit(label(key), .regular, s.body, labelWidth, lines: 3, place: "\(part), \(label(key))")
-                let valueFit = try fit(value, key == "eleve" ? .bold : .regular, s.body, valueWidth, lines: 4, breakWords: breakWords,
+                let labelFit = try canvas.fit(label(key), .regular, s.body, labelWidth, lines: 3, place: "\(part), \(label(key))")
+                let valueFit = try canvas.fit(value, key == "eleve" ? .bold : .regular, s.body, valueWidth, lines: 4, breakWords: breakWords,
                                        place: "\(part), \(label(key))")
-                draw(labelFit, m.left, y, into: &items)
-                draw(valueFit, m.left + labelWidth + 4, y, into: &items)
+                canvas.draw(labelFit, m.left, y, into: &items)
+                canvas.draw(valueFit, m.left + labelWidth + 4, y, into: &items)
                 y += max(labelFit.height, valueFit.height) + 3.5
             }
             return y
@@ -164,11 +151,11 @@ public struct ReceiptSheet: Sendable {
 
         // (a) The family's part.
         var y = m.top
-        let title = try fit(label("title"), .bold, s.title, width, lines: 2, place: "titre")
-        draw(title, m.left, y, into: &items)
+        let title = try canvas.fit(label("title"), .bold, s.title, width, lines: 2, place: "titre")
+        canvas.draw(title, m.left, y, into: &items)
         y += title.height + 2
-        let familyPart = try fit(label("familyPart"), .italic, s.small, width, lines: 2, place: "titre")
-        draw(familyPart, m.left, y, into: &items)
+        let familyPart = try canvas.fit(label("familyPart"), .italic, s.small, width, lines: 2, place: "titre")
+        canvas.draw(familyPart, m.left, y, into: &items)
         y += familyPart.height + 8
         let qrTop = y
         // The identifiers both parts carry (label key, value, may wrap); the family's part adds
@@ -190,17 +177,17 @@ public struct ReceiptSheet: Sendable {
         y = try facts(rows, top: y, part: "partie de la famille")
         items += qr.items(x: m.left + width - qrSide, y: qrTop, side: qrSide)
         var qrBottom = qrTop + qrSide + 2
-        let codeText = try fit("\(label("code")) \(code.description)", .regular, s.small, qrSide, lines: 8, breakWords: true, place: "code de vérification")
-        draw(codeText, m.left + width - qrSide, qrBottom, into: &items)
+        let codeText = try canvas.fit("\(label("code")) \(code.description)", .regular, s.small, qrSide, lines: 8, breakWords: true, place: "code de vérification")
+        canvas.draw(codeText, m.left + width - qrSide, qrBottom, into: &items)
         qrBottom += codeText.height
         y = max(y, qrBottom) + 6
-        let note = try fit(label("familyNote"), .regular, s.small, width, lines: 6, place: "note")
-        draw(note, m.left, y, into: &items)
+        let note = try canvas.fit(label("familyNote"), .regular, s.small, width, lines: 6, place: "note")
+        canvas.draw(note, m.left, y, into: &items)
         y += note.height + 14
 
         // The cut line: a dashed rule across the page, its instruction above it.
-        let cutText = try fit(label("cut"), .italic, s.small, width, lines: 2, place: "ligne de coupe")
-        draw(cutText, m.left, y, into: &items)
+        let cutText = try canvas.fit(label("cut"), .italic, s.small, width, lines: 2, place: "ligne de coupe")
+        canvas.draw(cutText, m.left, y, into: &items)
         y += cutText.height + 4
         var dashX = 12.0
         while dashX < spec.page.width - 12 {
@@ -210,23 +197,23 @@ public struct ReceiptSheet: Sendable {
         y += 16
 
         // (b) The school's stub.
-        let stubTitle = try fit(label("stubTitle"), .bold, s.title, width, lines: 2, place: "talon")
-        draw(stubTitle, m.left, y, into: &items)
+        let stubTitle = try canvas.fit(label("stubTitle"), .bold, s.title, width, lines: 2, place: "talon")
+        canvas.draw(stubTitle, m.left, y, into: &items)
         y += stubTitle.height + 8
         let stubQRTop = y
         y = try facts(identifiers, top: y, part: "talon")
         items += qr.items(x: m.left + width - qrSide, y: stubQRTop, side: qrSide)
         y = max(y, stubQRTop + qrSide) + 8
-        let stubNote = try fit(label("stubNote"), .regular, s.body, width, lines: 4, place: "talon")
-        draw(stubNote, m.left, y, into: &items)
+        let stubNote = try canvas.fit(label("stubNote"), .regular, s.body, width, lines: 4, place: "talon")
+        canvas.draw(stubNote, m.left, y, into: &items)
         y += stubNote.height + 10
-        let recu = try fit(label("recuLe"), .regular, s.body, width / 2 - 6, lines: 2, place: "talon")
-        draw(recu, m.left, y, into: &items)
-        let responsable = try fit(label("responsable"), .regular, s.body, width / 2 - 6, lines: 2, place: "talon")
-        draw(responsable, m.left + width / 2 + 6, y, into: &items)
+        let recu = try canvas.fit(label("recuLe"), .regular, s.body, width / 2 - 6, lines: 2, place: "talon")
+        canvas.draw(recu, m.left, y, into: &items)
+        let responsable = try canvas.fit(label("responsable"), .regular, s.body, width / 2 - 6, lines: 2, place: "talon")
+        canvas.draw(responsable, m.left + width / 2 + 6, y, into: &items)
         y += max(recu.height, responsable.height) + 8
-        let signature = try fit(label("signature"), .regular, s.body, width, lines: 2, place: "talon")
-        draw(signature, m.left, y, into: &items)
+        let signature = try canvas.fit(label("signature"), .regular, s.body, width, lines: 2, place: "talon")
+        canvas.draw(signature, m.left, y, into: &items)
         y += signature.height + 4
         let boxHeight = 88.0
         items.append(.rule(x1: m.left, y1: y, x2: m.left + width, y2: y, width: 0.5, color: .black))
