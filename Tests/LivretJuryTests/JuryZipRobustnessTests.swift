@@ -77,26 +77,27 @@ struct JuryZipRobustnessTests {
         try Self.expectRefused(zip, in: folder, limits: .init(entries: 2), "more than 2 entries")
     }
 
-    @Test("an entry inflating beyond the size it declares is refused at that size, and what was extracted before it is removed")
-    func lyingDeflatedSize() throws {
-        let folder = try TestSupport.temporaryDirectory("jury-zip-liar")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // 1 MiB of incompressible bytes (the ratio is honest) whose central directory says 1000 bytes.
-        let zip = try Self.zip("liar.zip", in: folder, extra: """
-            i = zipfile.ZipInfo('pkg/data/liar.bin'); i.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(i, random.Random(1).randbytes(1 << 20)); i.file_size = 1000
-            """)
-        try Self.expectRefused(zip, in: folder, "the entry pkg/data/liar.bin inflates beyond the 1000 bytes it declares", "zip bomb")
+    /// An entry whose central directory declares 1000 bytes while it holds more.
+    enum Liar: String, CaseIterable, Sendable {
+        /// 1 MiB of incompressible bytes, deflated (the ratio is honest): inflating stops at 1000 bytes.
+        case deflated
+        /// 64 KiB stored: 1000 bytes are read, which do not match the entry's CRC-32.
+        case stored
     }
 
-    @Test("a stored entry whose declared size is short of its bytes is refused by its CRC-32")
-    func lyingStoredSize() throws {
-        let folder = try TestSupport.temporaryDirectory("jury-zip-stored-liar")
+    @Test("an entry holding more than it declares is refused (inflation stopped at the declared size, or by its CRC-32); what was extracted before it is removed",
+          arguments: Liar.allCases)
+    func lyingSize(_ liar: Liar) throws {
+        let folder = try TestSupport.temporaryDirectory("jury-zip-liar-\(liar.rawValue)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let zip = try Self.zip("stored.zip", in: folder, extra: """
-            i = zipfile.ZipInfo('pkg/data/liar.bin'); i.compress_type = zipfile.ZIP_STORED
-            z.writestr(i, random.Random(2).randbytes(1 << 16)); i.file_size = 1000; i.compress_size = 1000
+        let (method, size, sizes, expected) = switch liar {
+        case .deflated: ("ZIP_DEFLATED", "1 << 20", "i.file_size = 1000", "the entry pkg/data/liar.bin inflates beyond the 1000 bytes it declares")
+        case .stored: ("ZIP_STORED", "1 << 16", "i.file_size = 1000; i.compress_size = 1000", "the entry pkg/data/liar.bin does not match its CRC-32")
+        }
+        let zip = try Self.zip("liar.zip", in: folder, extra: """
+            i = zipfile.ZipInfo('pkg/data/liar.bin'); i.compress_type = zipfile.\(method)
+            z.writestr(i, random.Random(1).randbytes(\(size))); \(sizes)
             """)
-        try Self.expectRefused(zip, in: folder, "the entry pkg/data/liar.bin does not match its CRC-32")
+        try Self.expectRefused(zip, in: folder, expected)
     }
 }
