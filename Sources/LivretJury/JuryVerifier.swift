@@ -31,7 +31,7 @@ public struct JuryVerifier: Sendable {
     /// A verifier trusting `trusted`.
     public init(trusted: [Certificate]) { self.trusted = trusted }
 
-    /// Verifies a bag folder or its zip (see ``JuryZip/extract(_:into:)``): a zip that cannot be
+    /// Verifies a bag folder or its zip (see ``JuryZip/extract(_:into:limits:)``): a zip that cannot be
     /// extracted safely is refused with the reason.
     public func verify(bagOrZip path: URL) async -> JuryVerification {
         do {

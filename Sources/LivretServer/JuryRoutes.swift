@@ -3,8 +3,6 @@ import Hummingbird
 import LivretArchive
 import LivretJury
 import LivretModel
-import LivretPipeline
-import LivretSign
 
 /// What `POST /api/jury-packages` takes: the centre, the session, and the candidates (INEs) or
 /// divisions.
