@@ -139,7 +139,8 @@ extension WebPages {
             } catch let refusal as StubRecorder.Refusal {
                 let reason = Self.words(refusal: refusal, names: await pupilNames())
                 return try await pupilPage(principal, ine: ine, summary: summary,
-                                           errors: ["talon": ["talon refusé, rien n’a été archivé : \(reason)"]], status: .unprocessableContent)
+                                           errors: ["talon": ["talon refusé, rien n’a été archivé. \(reason.prefix(1).uppercased())\(reason.dropFirst())"]],
+                                           status: .unprocessableContent)
             } catch let problem as Problem where problem.status == .unprocessableContent {
                 // The archive, the journal or the archived livret the stub is checked against failed; the
                 // error is not shown (a document's problems may quote its values, marks included).

@@ -6,9 +6,9 @@ import LivretScan
 import NIOCore
 
 extension WebPages {
-    /// A refused stub in plain French for the secrétariat: what was found and what to do. What
-    /// comes from the file (the QR code's INE, UAI, version, a decoder's message) is escaped; no
-    /// mark is ever part of it. `names`: pupil names by INE (the other pupil of a wrong stub).
+    /// A refused stub in plain French for the secrétariat: what was found and what to do (a
+    /// sentence starting in lower case). What comes from the file (the QR code's INE, UAI,
+    /// version) is escaped; no mark is ever part of it. `names`: pupil names by INE (the other pupil of a wrong stub).
     static func words(refusal: StubRecorder.Refusal, names: [String: PupilName]) -> String {
         func shown(_ text: String) -> String { MessageText.escaped(text.count > 40 ? String(text.prefix(40)) + "…" : text) }
         func pupil(_ ine: String) -> String { names[ine].map { "\($0.nom) (INE \(ine))" } ?? "INE \(shown(ine))" }
@@ -22,8 +22,9 @@ extension WebPages {
             "le fichier fait \(words(bytes: bytes)), plus que les \(ScanReader.maximumBytes / 1_000_000) Mo permis : numérisez en niveaux de gris à 200 ou 300 ppp, ou enregistrez en JPEG."
         case .tooManyPixels:
             "l’image est trop grande (plus de \(ScanReader.maximumPixels / 1_000_000) millions de pixels) : numérisez à 200 ou 300 ppp, pas davantage."
-        case .unreadable(let detail):
-            "le fichier est abîmé ou incomplet et ne peut pas être lu (\(MessageText.escaped(String(detail.prefix(200))))) : \(rescan)."
+        case .unreadable:
+            // The decoder's message (English, technical) stays in the API's answer and the CLI's.
+            "le fichier est abîmé ou incomplet et ne peut pas être lu : \(rescan)."
         case .noQRCode:
             "aucun QR code lisible sur ce scan : \(rescan), QR code compris, bien à plat et sans pli, puis déposez-le de nouveau."
         case .notAReceiptCode:
