@@ -23,6 +23,13 @@ static int too_large(long width, long height, long max_pixels) {
     return width <= 0 || height <= 0 || width > 65535 || height > 65535 || width * height > max_pixels;
 }
 
+/// The dimensions of an image refused by `too_large`, given back so that the caller can tell this
+/// refusal from a decoding failure (clamped to what an int holds).
+static void report_size(double width, double height, int *out_width, int *out_height) {
+    *out_width = width > 2147483647.0 ? 2147483647 : (width < 0 || width != width ? 0 : (int)width);
+    *out_height = height > 2147483647.0 ? 2147483647 : (height < 0 || height != height ? 0 : (int)height);
+}
+
 /// A cairo image surface (ARGB32, RGB24 or A8) as grey: luma of the colour composited on white.
 static unsigned char *grey_from_surface(cairo_surface_t *surface, int *width, int *height, char *error, size_t capacity) {
     cairo_surface_flush(surface);
@@ -80,6 +87,7 @@ unsigned char *livret_scan_png(const unsigned char *data, size_t length, long ma
     long h = ((long)data[20] << 24) | ((long)data[21] << 16) | ((long)data[22] << 8) | data[23];
     if (too_large(w, h, max_pixels)) {
         set_error(error, capacity, "the PNG is %ld x %ld pixels: more than the %ld pixels a scan may have", w, h, max_pixels);
+        report_size((double)w, (double)h, width, height);
         return NULL;
     }
     struct memory_reader reader = {data, length, 0};
@@ -127,6 +135,7 @@ unsigned char *livret_scan_jpeg(const unsigned char *data, size_t length, long m
     if (too_large((long)info.image_width, (long)info.image_height, max_pixels)) {
         set_error(error, capacity, "the JPEG is %u x %u pixels: more than the %ld pixels a scan may have",
                   info.image_width, info.image_height, max_pixels);
+        report_size((double)info.image_width, (double)info.image_height, width, height);
         jpeg_destroy_decompress(&info);
         return NULL;
     }
@@ -185,6 +194,7 @@ unsigned char *livret_scan_pdf_page(const unsigned char *data, size_t length, in
     if (!(pw >= 1 && ph >= 1 && pw <= 65535 && ph <= 65535 && pw * ph <= (double)max_pixels)) {
         set_error(error, capacity, "page %d is %.0f x %.0f points: more than the %ld pixels a scan may have at %.0f dpi",
                   index + 1, points_w, points_h, max_pixels, dpi);
+        report_size(pw, ph, width, height);
         g_object_unref(page);
         g_object_unref(document);
         return NULL;

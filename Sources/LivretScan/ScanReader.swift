@@ -41,18 +41,32 @@ public enum ScanReader {
 
     /// Why a scan cannot be read (the message names no file: the caller adds it).
     public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
+        /// What kind of failure, for a caller that words it in its own language.
+        public enum Cause: Sendable, Hashable {
+            /// More than ``ScanReader/maximumBytes``.
+            case tooLarge
+            /// Not a PDF, PNG or JPEG file.
+            case notAScan
+            /// An image or page of more than ``ScanReader/maximumPixels`` (or a side over 65,535).
+            case tooManyPixels
+            /// The file does not decode (damaged, truncated, a PDF without pages…), or libzbar failed.
+            case undecodable
+        }
+
         /// In plain words.
         public var description: String
+        /// What kind of failure.
+        public var cause: Cause = .undecodable
     }
 
     /// The QR codes found in `data`, in page order; empty when none could be read. Throws when
     /// the file is not a PDF, PNG or JPEG, is too large, or cannot be decoded.
     public static func qrCodes(in data: Data) throws(Failure) -> [String] {
         guard data.count <= maximumBytes else {
-            throw Failure(description: "is \(data.count) bytes: more than the \(maximumBytes / 1_000_000) MB a scan may have")
+            throw Failure(description: "is \(data.count) bytes: more than the \(maximumBytes / 1_000_000) MB a scan may have", cause: .tooLarge)
         }
         guard let kind = Kind(data) else {
-            throw Failure(description: "is not a PDF, PNG or JPEG file (its first bytes are none of theirs)")
+            throw Failure(description: "is not a PDF, PNG or JPEG file (its first bytes are none of theirs)", cause: .notAScan)
         }
         let result = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<[String], Failure> in
             Result { () throws(Failure) -> [String] in try decode(raw, kind: kind) }
@@ -71,7 +85,7 @@ public enum ScanReader {
                 let pixels = kind == .png
                     ? livret_scan_png(base, bytes.count, maximumPixels, &width, &height, &error, 512)
                     : livret_scan_jpeg(base, bytes.count, maximumPixels, &width, &height, &error, 512)
-                guard let pixels else { throw Failure(description: Self.message(error)) }
+                guard let pixels else { throw Failure(description: Self.message(error), cause: Self.cause(width, height)) }
                 defer { livret_scan_free(pixels) }
                 return try scan(pixels, width: Int(width), height: Int(height))
             case .pdf:
@@ -82,7 +96,7 @@ public enum ScanReader {
                 for index in 0..<min(Int(pages), maximumPages) {
                     var width: Int32 = 0, height: Int32 = 0
                     guard let pixels = livret_scan_pdf_page(base, bytes.count, Int32(index), dpi, maximumPixels, &width, &height, &error, 512)
-                    else { throw Failure(description: Self.message(error)) }
+                    else { throw Failure(description: Self.message(error), cause: Self.cause(width, height)) }
                     defer { livret_scan_free(pixels) }
                     codes += try scan(pixels, width: Int(width), height: Int(height))
                     if !codes.isEmpty { break }
@@ -127,6 +141,11 @@ public enum ScanReader {
             codes.append(String(decoding: bytes, as: UTF8.self))
         }
         return codes
+    }
+
+    /// `.tooManyPixels` when the bridge gave back the dimensions it refused, else `.undecodable`.
+    private static func cause(_ width: Int32, _ height: Int32) -> Failure.Cause {
+        width > 65535 || height > 65535 || Int(width) * Int(height) > maximumPixels ? .tooManyPixels : .undecodable
     }
 
     private static func message(_ buffer: [CChar]) -> String {

@@ -29,6 +29,8 @@ public struct AccessPolicy: Sendable {
         case manageUsers
         /// Record a returned receipt stub (a scan archived).
         case recordStub
+        /// Read an archived stub's scan (the family's signature).
+        case readStub
     }
 
     /// The Europe/Paris calendar, for the jury's dates.
@@ -44,7 +46,7 @@ public struct AccessPolicy: Sendable {
     /// The roles allowed `capability` (the table of the README).
     public static func roles(for capability: Capability) -> Set<Role> {
         switch capability {
-        case .importDataset, .listDatasets, .printRun, .makeJuryPackage, .manageUsers, .recordStub: [.chef, .secretariat]
+        case .importDataset, .listDatasets, .printRun, .makeJuryPackage, .manageUsers, .recordStub, .readStub: [.chef, .secretariat]
         case .listPupils, .readLivret: [.chef, .secretariat, .enseignant, .cpe, .jury, .famille]
         case .readJuryPackages: [.chef, .secretariat, .archiviste]
         case .juryCandidates: [.jury]

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import LivretArchive
 import LivretModel
@@ -34,12 +35,13 @@ struct PupilReceipts: Codable {
 
 extension PupilReceipts {
     /// The receipts issued, oldest first, each back when a stub was recorded after it and before
-    /// the next receipt (the pupil page's table).
-    var rows: [PupilPage.Receipt] {
+    /// the next receipt (the pupil page's table); `stubLinks`: the scans' links by the archive
+    /// version that holds them (empty for a role that may not open them).
+    func rows(stubLinks: [String: String] = [:]) -> [PupilPage.Receipt] {
         issued.enumerated().map { index, receipt in
             let next = index + 1 < issued.count ? issued[index + 1].time : nil
-            let back = stubs.contains { $0.time >= receipt.time && (next == nil || $0.time < next!) }
-            return PupilPage.Receipt(version: receipt.version ?? "—", revenu: back, lien: nil)
+            let back = stubs.last { $0.time >= receipt.time && (next == nil || $0.time < next!) }
+            return PupilPage.Receipt(version: receipt.version ?? "—", revenu: back != nil, lien: back?.version.flatMap { stubLinks[$0] })
         }
     }
 }
@@ -74,33 +76,37 @@ extension LivretServices {
         }
     }
 
-    /// Archives a returned stub's scan with ``StubRecorder`` (the checks of `livret receipt record`);
-    /// a refusal is a 422 problem and nothing is archived.
-    func recordStub(ine: String, scan: Data, name: String, actor: String) async throws -> StubRecorder.Outcome {
+    /// Archives a returned stub's scan with ``StubRecorder`` (the checks of `livret receipt record`).
+    /// A refusal of the scan is thrown as it is (``StubRecorder/Refusal``: nothing archived; the
+    /// API answers 422 with its English description, the web page words it in French); any other
+    /// failure as a problem.
+    func recordStub(ine: String, scan: Data, actor: String) async throws -> StubRecorder.Outcome {
         let recorder = StubRecorder(archive: archive, user: ArchiveUser(name: actor, address: nil))
         do {
-            return try await executor.run { () throws(PipelineError) -> StubRecorder.Outcome in
-                try recorder.record(ine: ine, scan: scan, name: name, noQR: false)
+            return try await executor.run { () throws(StubRecorder.Failure) -> StubRecorder.Outcome in
+                try recorder.attempt(ine: ine, scan: scan, noQR: false)
             }
         } catch {
             switch error {
-            case .refused(let message):
+            case .refused(let refusal):
+                throw refusal
+            case .failed(.refused(let message)):
                 throw Problem(.unprocessableContent, detail: "the stub is refused: nothing archived", problems: [.init(field: "scan", message: message)])
-            case .busy:
+            case .failed(.busy):
                 throw Problem(.serviceUnavailable, detail: "the archive is busy: try again", headers: [.retryAfter: "5"])
-            case .io:
-                logger.error("stub.record.failed", metadata: ["error": "\(error)"])
+            case .failed(.io(let failure)):
+                logger.error("stub.record.failed", metadata: ["error": "\(failure)"])
                 throw Problem(.internalServerError, detail: "the stub could not be archived")
-            default:
+            case .failed(let other):
                 // The archived livret the stub is checked against does not read (document, layout…).
-                throw Problem(.unprocessableContent, detail: "the stub cannot be checked: nothing archived", problems: [.init(field: "scan", message: "\(error)")])
+                throw Problem(.unprocessableContent, detail: "the stub cannot be checked: nothing archived", problems: [.init(field: "scan", message: "\(other)")])
             }
         }
     }
 }
 
-/// `/api/pupils/{ine}/receipts`: the pupil's receipts (read journaled like a livret), and a
-/// returned stub recorded (chef, secrétariat).
+/// `/api/pupils/{ine}/receipts`: the pupil's receipts (read journaled like a livret), a returned
+/// stub recorded, and an archived stub's scan read back (chef, secrétariat; journaled).
 func addReceiptRoutes(to router: Router<LivretRequestContext>, services: LivretServices) {
     router.get("/api/pupils/:ine/receipts") { request, context -> Response in
         let principal = try await services.authorize(.readLivret, request, context)
@@ -122,9 +128,29 @@ func addReceiptRoutes(to router: Router<LivretRequestContext>, services: LivretS
         var request = request
         let body = try await request.collectBody(upTo: services.configuration.maxScanBytes)
         let scan = Data([UInt8](buffer: body))
-        let outcome = try await services.recordStub(ine: ine, scan: scan, name: "the scan", actor: principal.journalName)
+        let outcome: StubRecorder.Outcome
+        do {
+            outcome = try await services.recordStub(ine: ine, scan: scan, actor: principal.journalName)
+        } catch let refusal as StubRecorder.Refusal {
+            throw Problem(.unprocessableContent, detail: "the stub is refused: nothing archived", problems: [.init(field: "scan", message: refusal.message(name: "the scan"))])
+        }
         return try JSONResponse.make(
             StubRecorded(ine: ine, version: outcome.version, logicalPath: outcome.logicalPath, code: outcome.code?.description, journalHead: outcome.journalHead),
             status: .created)
+    }
+
+    router.get("/api/pupils/:ine/stubs/:n") { request, context -> Response in
+        let principal = try await services.authorize(.readStub, request, context)
+        let ine = try context.parameters.require("ine")
+        let read = try await services.readStub(
+            ine: ine, number: try context.parameters.require("n"), year: request.uri.queryParameters.get("year"), principal: principal,
+            address: context.address, request: LivretServices.requestLine(request))
+        let headers: HTTPFields = [
+            .contentType: read.stub.contentType,
+            .cacheControl: "no-store",
+            .contentDisposition: "inline; filename=\"talon-\(ine)-\(read.stub.annee)-\(read.stub.number).\(read.stub.fileExtension)\"",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+        ]
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: read.data)))
     }
 }

@@ -37,6 +37,8 @@ import Testing
             // A body that is no scan: 422 for those who may record a stub.
             row(.post, "/api/pupils/\(a)/receipts/stub", 403, ["chef": 422, "secretariat": 422]),
             row(.post, "/api/pupils/999999999ZZ/receipts/stub", 403, ["chef": 404, "secretariat": 404]),
+            // A stub's scan: chef and secrétariat only (a has none: 404).
+            row(.get, "/api/pupils/\(a)/stubs/1", 403, ["chef": 404, "secretariat": 404]),
             // b: the famille's child.
             row(.get, "/api/pupils/\(b)/livret.pdf", 404, readers.merging(["famille": 200, "jury-closed": 403, "archiviste": 403]) { $1 }),
             // c: the jury's candidate (only within the dates).

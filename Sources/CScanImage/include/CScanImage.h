@@ -5,7 +5,9 @@
 /// Decoders of scanned images into 8-bit grey pixels (0 black, 255 white), rows of `*width`
 /// bytes. Each returns a buffer the caller frees with `livret_scan_free`, or NULL with a message
 /// in `error` (`error_capacity` bytes). Dimensions are checked against `max_pixels` before any
-/// pixel buffer is allocated (decompression bombs are refused). No library type crosses this header.
+/// pixel buffer is allocated (decompression bombs are refused); such a refusal sets `*width` and
+/// `*height` to the dimensions refused, any other failure leaves them as they were. No library
+/// type crosses this header.
 
 /// A PNG, decoded by cairo (`cairo_image_surface_create_from_png_stream`).
 unsigned char *livret_scan_png(const unsigned char *data, size_t length, long max_pixels,

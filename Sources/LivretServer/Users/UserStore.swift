@@ -27,6 +27,26 @@ public struct StoredUser: Codable, Sendable, Equatable, FetchableRecord, Mutable
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
+/// A web session as stored: the SHA-256 of its id (the cookie's value, never stored), its user,
+/// and when it was opened and last used (seconds since 1970). A user's rows go with their
+/// revocation or deletion.
+struct StoredSession: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "webSession"
+    /// SHA-256 (hex) of the session id.
+    var keySHA256: String
+    /// The user's number.
+    var userID: Int64
+    /// When the session was opened.
+    var created: Double
+    /// When it was last used.
+    var lastSeen: Double
+
+    /// The sessions that have expired at `now`.
+    static func expired(now: TimeInterval, idle: TimeInterval, absolute: TimeInterval) -> QueryInterfaceRequest<StoredSession> {
+        filter(Column("lastSeen") < now - idle || Column("created") < now - absolute)
+    }
+}
+
 /// Why a user cannot be added or revoked, in words naming the field.
 public struct UserStoreError: Error, Sendable, CustomStringConvertible {
     /// The field concerned (`--role`, `--ine`…).
@@ -71,6 +91,14 @@ public final class UserStore: Sendable {
                 table.column("tokenSHA256", .text).notNull().unique()
                 table.column("created", .text).notNull()
                 table.column("revoked", .text)
+            }
+        }
+        migrator.registerMigration("web-sessions-v1") { db in
+            try db.create(table: StoredSession.databaseTableName) { table in
+                table.primaryKey("keySHA256", .text)
+                table.column("userID", .integer).notNull().indexed().references(StoredUser.databaseTableName, onDelete: .cascade)
+                table.column("created", .double).notNull()
+                table.column("lastSeen", .double).notNull()
             }
         }
         try migrator.migrate(queue)
@@ -173,7 +201,54 @@ public final class UserStore: Sendable {
             guard user.revoked == nil else { throw UserStoreError("user", "user #\(user.id ?? 0) was already revoked on \(user.revoked!)") }
             user.revoked = Self.timestamp(now)
             try user.update(db)
+            // Their web sessions end with them.
+            try StoredSession.filter(Column("userID") == user.id).deleteAll(db)
             return user
+        }
+    }
+
+    // MARK: web sessions (``WebSessionStore``'s rows)
+
+    /// Stores a new session, removing the expired ones.
+    func insertSession(_ session: StoredSession, idle: TimeInterval, absolute: TimeInterval) throws {
+        try queue.write { db in
+            try StoredSession.expired(now: session.created, idle: idle, absolute: absolute).deleteAll(db)
+            try session.insert(db)
+        }
+    }
+
+    /// The live session whose id hashes to `key`, its last use moved to `now` when it is more than
+    /// `granularity` seconds old (fewer writes); nil, and the row deleted, when it has expired or
+    /// its user is revoked or gone.
+    func liveSession(key: String, now: TimeInterval, idle: TimeInterval, absolute: TimeInterval, granularity: TimeInterval = 60) throws -> StoredSession? {
+        let found = try queue.read { db -> (StoredSession, Bool)? in
+            guard let session = try StoredSession.fetchOne(db, key: key) else { return nil }
+            let active = try StoredUser.filter(key: session.userID).filter(Column("revoked") == nil).fetchCount(db) == 1
+            return (session, active)
+        }
+        guard let found else { return nil }
+        var session = found.0
+        let expired = now - session.lastSeen > idle || now - session.created > absolute
+        if expired || !found.1 {
+            _ = try queue.write { db in try StoredSession.deleteOne(db, key: key) }
+            return nil
+        }
+        if now - session.lastSeen > granularity {
+            session.lastSeen = now
+            try queue.write { db in try session.update(db) }
+        }
+        return session
+    }
+
+    /// Deletes the session whose id hashes to `key`.
+    func deleteSession(key: String) throws {
+        _ = try queue.write { db in try StoredSession.deleteOne(db, key: key) }
+    }
+
+    /// How many sessions are live at `now`.
+    func countSessions(now: TimeInterval, idle: TimeInterval, absolute: TimeInterval) throws -> Int {
+        try queue.read { db in
+            try StoredSession.fetchCount(db) - StoredSession.expired(now: now, idle: idle, absolute: absolute).fetchCount(db)
         }
     }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import LivretArchive
 import LivretModel
+import LivretPipeline
 import Logging
 import NIOCore
 
@@ -24,6 +25,7 @@ extension WebPages {
         addSecretariatRoutes(to: pages)
         addPrintRunRoutes(to: pages)
         addPupilRoutes(to: pages)
+        addStubRoutes(to: pages)
         addOtherRoleRoutes(to: pages)
         addVerifyRoutes(to: pages)
     }
@@ -59,8 +61,12 @@ extension WebPages {
                 services.logger.info("web.signin.refused", metadata: ["address": "\(context.address ?? "-")"])
                 return try signInPage(request, error: "ce jeton est refusé (inconnu ou révoqué).", status: .unprocessableContent)
             }
-            if let old = request.cookies[WebSessionStore.cookieName]?.value { sessions.close(cookie: old) }
-            let opened = sessions.open(userID: principal.id)
+            let old = request.cookies[WebSessionStore.cookieName]?.value
+            let sessions = self.sessions
+            let opened = try await services.executor.run { () throws -> WebSessionStore.Opened in
+                if let old { try sessions.close(cookie: old) }
+                return try sessions.open(userID: principal.id)
+            }
             services.logger.info("web.signin", metadata: ["user": "\(principal.id)", "role": "\(principal.role.rawValue)"])
             var response = Self.redirect(Self.home(principal.role))
             response.setCookie(cookie(WebSessionStore.cookieName, opened.cookie, maxAge: Int(sessions.absoluteTimeout), request: request))
@@ -70,7 +76,8 @@ extension WebPages {
             var request = request
             let signed = try await requireSignIn(request)
             _ = try await readForm(&request, session: signed.session)
-            sessions.close(cookie: signed.cookie)
+            let sessions = self.sessions
+            try await services.executor.run { try sessions.close(cookie: signed.cookie) }
             var response = Self.redirect("/connexion")
             response.setCookie(cookie(WebSessionStore.cookieName, "", maxAge: 0, request: request))
             return response
@@ -128,11 +135,19 @@ extension WebPages {
                                            status: .unprocessableContent)
             }
             do {
-                _ = try await services.recordStub(ine: ine, scan: file.data, name: "le scan", actor: signed.principal.journalName)
-            } catch let problem as Problem where problem.status == .unprocessableContent {
-                let reason = problem.problems.first?.message ?? "le scan est refusé"
+                _ = try await services.recordStub(ine: ine, scan: file.data, actor: signed.principal.journalName)
+            } catch let refusal as StubRecorder.Refusal {
+                let reason = Self.words(refusal: refusal, names: await pupilNames())
                 return try await pupilPage(principal, ine: ine, summary: summary,
-                                           errors: ["talon": ["talon refusé, rien n’a été archivé (\(reason))."]], status: .unprocessableContent)
+                                           errors: ["talon": ["talon refusé, rien n’a été archivé. \(reason.prefix(1).uppercased())\(reason.dropFirst())"]],
+                                           status: .unprocessableContent)
+            } catch let problem as Problem where problem.status == .unprocessableContent {
+                // The archive, the journal or the archived livret the stub is checked against failed; the
+                // error is not shown (a document's problems may quote its values, marks included).
+                services.logger.error("web.stub.unchecked", metadata: ["ine": "\(ine)"])
+                return try await pupilPage(principal, ine: ine, summary: summary,
+                                           errors: ["talon": ["talon non enregistré, rien n’a été archivé : le service n’a pas pu le vérifier ni l’archiver (le livret archivé ou le journal ne se relit pas). Signalez-le à l’administrateur du service."]],
+                                           status: .unprocessableContent)
             }
             return Self.redirect("/eleves/\(ine)")
         }
@@ -183,7 +198,7 @@ extension WebPages {
                 }
                 children.append(FamilyPage.Child(
                     ine: ine, nom: names[ine]?.nom ?? ine, division: Self.division(summary) ?? "—", livrets: livrets,
-                    recepisses: try await services.receipts(ine: ine, division: nil).rows))
+                    recepisses: try await services.receipts(ine: ine, division: nil).rows()))
             }
             return try html(FamilyPage(chrome: chrome((signed.principal, signed.session, signed.cookie), current: "/famille"), enfants: children))
         }
@@ -295,6 +310,9 @@ extension WebPages {
         }
         let receipts = try await services.receipts(ine: ine, division: Self.division(summary))
         let mayRecord = services.policy.allows(.recordStub, for: signed.principal)
+        // The scans of the stubs back, for the roles that may open them; each receipt row links to its own.
+        let stubs = services.policy.allows(.readStub, for: signed.principal) ? Self.stubRows(LivretServices.stubs(in: inventory), ine: ine) : []
+        let stubLinks = Dictionary(stubs.map { ($0.version, $0.lien) }, uniquingKeysWith: { first, _ in first })
         let fields: [FormField] = mayRecord ? [
             .file(id: "talon", libelle: "Talon signé revenu (scan)", aide: "PDF, PNG ou JPEG, 20 Mo au plus : son QR code est lu et comparé au livret remis.",
                   accept: "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg", erreurs: errors["talon"] ?? []),
@@ -303,7 +321,7 @@ extension WebPages {
             chrome: chrome(signed, current: "/eleves"), csrf: signed.session.csrf,
             resume: ErrorSummary.of(fields.flatMap(\.summaryItems), preventing: "l’enregistrement du talon"),
             ine: ine, nom: names[ine]?.nom ?? ine, division: Self.division(summary) ?? "—", serie: names[ine]?.serie,
-            versions: versions, recepisses: receipts.rows, peutDeposer: mayRecord, champs: fields)
+            versions: versions, recepisses: receipts.rows(stubLinks: stubLinks), talons: stubs, peutDeposer: mayRecord, champs: fields)
         return try html(page, status: status)
     }
 }

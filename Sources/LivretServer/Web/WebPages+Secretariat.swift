@@ -189,8 +189,8 @@ extension WebPages {
             }
             let users = services.users
             do {
+                // The revocation deletes the user's sessions with it.
                 let revoked = try await services.executor.run { try users.revoke(String(id)) }
-                sessions.closeAll(userID: id)
                 return try await usersPage(signed, errors: [:], values: [:], token: nil, avis: ["Le compte de \(revoked.name) est révoqué ; ses sessions sont fermées."])
             } catch let error as UserStoreError {
                 return try await usersPage(signed, errors: [:], values: [:], token: nil, avis: [error.reason], status: .unprocessableContent)

@@ -30,10 +30,10 @@ final class WebPages: Sendable {
         var serie: String?
     }
 
-    init(services: LivretServices, templates: WebTemplates, sessions: WebSessionStore = WebSessionStore()) {
+    init(services: LivretServices, templates: WebTemplates, sessions: WebSessionStore? = nil) {
         self.services = services
         self.templates = templates
-        self.sessions = sessions
+        self.sessions = sessions ?? WebSessionStore(users: services.users)
     }
 
     // MARK: responses
@@ -70,13 +70,17 @@ final class WebPages: Sendable {
 
     /// The signed-in user of the request: their principal (revoked users have none) and session.
     func signedIn(_ request: Request) async throws -> (principal: Principal, session: WebSessionStore.Session, cookie: String)? {
-        guard let cookie = request.cookies[WebSessionStore.cookieName]?.value, cookie.count <= 100,
-              let session = sessions.session(cookie: cookie) else { return nil }
-        let users = services.users
-        guard let user = try await services.executor.run({ try users.user(id: session.userID) }), user.revoked == nil else {
-            sessions.close(cookie: cookie)
-            return nil
+        guard let cookie = request.cookies[WebSessionStore.cookieName]?.value, cookie.count <= 100 else { return nil }
+        let sessions = self.sessions, users = services.users
+        let found = try await services.executor.run { () throws -> (WebSessionStore.Session, StoredUser)? in
+            guard let session = try sessions.session(cookie: cookie) else { return nil }
+            guard let user = try users.user(id: session.userID), user.revoked == nil else {
+                try sessions.close(cookie: cookie)
+                return nil
+            }
+            return (session, user)
         }
+        guard let (session, user) = found else { return nil }
         return (user.principal, session, cookie)
     }
 

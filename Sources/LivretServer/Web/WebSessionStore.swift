@@ -1,17 +1,21 @@
 import Crypto
 import Foundation
-import Synchronization
 
 /// The web pages' sessions: after a sign-in with a bearer token, the browser holds a random session
-/// id in a cookie and the server holds only its SHA-256, the user's number, a CSRF token and two
-/// times (idle and absolute expiry). The token the user typed is never kept, and a session dies
-/// with its user's revocation (the pages look the user up again on every request).
+/// id in a cookie and the server keeps, in the user store's database (`users.sqlite`), only its
+/// SHA-256, the user's number and two times (idle and absolute expiry): sessions survive a restart
+/// of the service, and whoever reads the database cannot take one over. The CSRF token of a
+/// session is the HMAC of a fixed label under the session id, so it is not stored either and is
+/// the same after a restart. The token the user typed is never kept; a session dies with its
+/// user's revocation (``UserStore/revoke(_:now:)`` deletes their rows, and the pages look the user
+/// up again on every request).
 ///
 /// Forms shown before a sign-in (« Se connecter », « Vérifier un document ») carry a pre-session
 /// token: the HMAC, under a key drawn when the server starts, of a random value held in a
-/// `SameSite=Strict` cookie, so that another site can neither read nor submit it.
+/// `SameSite=Strict` cookie, so that another site can neither read nor submit it (a form left
+/// open across a restart is refused once, and shown again).
 ///
-/// Sessions live in memory: a restart of the server signs everyone out, which is the safe side.
+/// The methods read and write SQLite: call them off the event loops (the service's executor).
 public final class WebSessionStore: Sendable {
     /// A live session.
     public struct Session: Sendable, Equatable {
@@ -37,7 +41,8 @@ public final class WebSessionStore: Sendable {
     public let idleTimeout: TimeInterval
     /// A session is closed this long after the sign-in, used or not.
     public let absoluteTimeout: TimeInterval
-    private let sessions = Mutex<[String: Session]>([:])
+    /// Where the sessions are kept.
+    private let users: UserStore
     /// The pre-session HMAC key's bytes (SymmetricKey is not Sendable; a fresh one is made from them for each use).
     private let preSessionKeyBytes: Data = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
     private var preSessionKey: SymmetricKey { SymmetricKey(data: preSessionKeyBytes) }
@@ -47,11 +52,12 @@ public final class WebSessionStore: Sendable {
     /// The name of the pre-session cookie.
     public static let preSessionCookieName = "livret_pre"
 
-    /// A store of sessions.
+    /// The sessions kept in `users`' database.
     /// - Parameters:
     ///   - idleTimeout: seconds of inactivity that close a session (default 30 minutes).
     ///   - absoluteTimeout: seconds after which a session closes anyway (default 10 hours).
-    public init(idleTimeout: TimeInterval = 30 * 60, absoluteTimeout: TimeInterval = 10 * 3600) {
+    public init(users: UserStore, idleTimeout: TimeInterval = 30 * 60, absoluteTimeout: TimeInterval = 10 * 3600) {
+        self.users = users
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
     }
@@ -66,54 +72,39 @@ public final class WebSessionStore: Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func key(_ cookie: String) -> String {
-        SHA256.hash(data: Data(cookie.utf8)).map { String(format: "%02x", $0) }.joined()
+    /// The CSRF token of the session whose id is `cookie`: HMAC-SHA256 of a fixed label under the id.
+    static func csrf(_ cookie: String) -> String {
+        base64url(Data(HMAC<SHA256>.authenticationCode(for: Data("livret-csrf-v1".utf8), using: SymmetricKey(data: Data(cookie.utf8)))))
     }
 
-    /// Opens a session for the user `userID`.
-    public func open(userID: Int64, now: Date = Date()) -> Opened {
+    /// Opens a session for the user `userID` (and removes the expired ones).
+    public func open(userID: Int64, now: Date = Date()) throws -> Opened {
         let cookie = Self.randomToken()
-        let session = Session(userID: userID, csrf: Self.randomToken(), created: now, lastSeen: now)
-        sessions.withLock { all in
-            all = all.filter { !isExpired($0.value, now: now) }
-            all[Self.key(cookie)] = session
-        }
-        return Opened(cookie: cookie, session: session)
+        let time = now.timeIntervalSince1970
+        try users.insertSession(StoredSession(keySHA256: UserStore.digest(cookie), userID: userID, created: time, lastSeen: time),
+                                idle: idleTimeout, absolute: absoluteTimeout)
+        return Opened(cookie: cookie, session: Session(userID: userID, csrf: Self.csrf(cookie), created: now, lastSeen: now))
     }
 
-    /// The live session of the cookie value `cookie` (its last use set to `now`), or nil.
-    public func session(cookie: String, now: Date = Date()) -> Session? {
-        let key = Self.key(cookie)
-        return sessions.withLock { all in
-            guard var session = all[key] else { return nil }
-            if isExpired(session, now: now) {
-                all[key] = nil
-                return nil
-            }
-            session.lastSeen = now
-            all[key] = session
-            return session
-        }
+    /// The live session of the cookie value `cookie` (its last use set to `now`), or nil (expired,
+    /// closed, its user revoked).
+    public func session(cookie: String, now: Date = Date()) throws -> Session? {
+        // The last use is written at most once a minute (a tenth of the idle time when shorter).
+        guard let stored = try users.liveSession(
+            key: UserStore.digest(cookie), now: now.timeIntervalSince1970, idle: idleTimeout, absolute: absoluteTimeout,
+            granularity: min(60, idleTimeout / 10))
+        else { return nil }
+        return Session(userID: stored.userID, csrf: Self.csrf(cookie), created: Date(timeIntervalSince1970: stored.created), lastSeen: now)
     }
 
     /// Closes the session of the cookie value `cookie`.
-    public func close(cookie: String) {
-        let key = Self.key(cookie)
-        _ = sessions.withLock { $0.removeValue(forKey: key) }
-    }
-
-    /// Closes every session of the user `userID` (on revocation).
-    public func closeAll(userID: Int64) {
-        sessions.withLock { all in all = all.filter { $0.value.userID != userID } }
+    public func close(cookie: String) throws {
+        try users.deleteSession(key: UserStore.digest(cookie))
     }
 
     /// How many sessions are open (expired ones aside).
-    public func count(now: Date = Date()) -> Int {
-        sessions.withLock { all in all.values.filter { !isExpired($0, now: now) }.count }
-    }
-
-    private func isExpired(_ session: Session, now: Date) -> Bool {
-        now.timeIntervalSince(session.lastSeen) > idleTimeout || now.timeIntervalSince(session.created) > absoluteTimeout
+    public func count(now: Date = Date()) throws -> Int {
+        try users.countSessions(now: now.timeIntervalSince1970, idle: idleTimeout, absolute: absoluteTimeout)
     }
 
     /// Whether `submitted` is the session's CSRF token (compared in constant time).

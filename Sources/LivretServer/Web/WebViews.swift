@@ -462,6 +462,8 @@ public struct PupilPage: WebPage {
     public var versions: [Version]
     /// The receipts.
     public var recepisses: [Receipt]
+    /// The returned stubs' scans, newest first (empty for a role that may not open them).
+    public var talons: [Stub] = []
     /// Whether the user may upload a returned stub.
     public var peutDeposer: Bool
     /// The upload field.
@@ -489,6 +491,22 @@ public struct PupilPage: WebPage {
         public var revenu: Bool
         /// The scan, when back.
         public var lien: String?
+    }
+
+    /// A returned stub's scan in the archive.
+    public struct Stub: Sendable {
+        /// Its number within the année (`recepisse-retour-<n>`).
+        public var numero: Int
+        /// The school year.
+        public var annee: String
+        /// When it was recorded.
+        public var date: String
+        /// The archive version that holds it.
+        public var version: String
+        /// « PDF », « PNG », « JPEG ».
+        public var format: String
+        /// Where it opens.
+        public var lien: String
     }
 }
 
