@@ -12,7 +12,8 @@ import LivretScan
 /// pupil (a stub of an older receipt is refused), or, when no receipt is journaled, the current
 /// livret version (``ArchivedLivret/latest(in:ine:)``). Anything else is refused and nothing is
 /// archived. With `noQR`, the scan is archived without that check, and the version message and
-/// the journal say so.
+/// the journal say so. Each refusal is a case of ``Refusal`` (``attempt(ine:scan:noQR:)``), whose
+/// English description the command line and the API show and which the web page words in French.
 ///
 /// The scan becomes a new version of the pupil's object, `<année>/recepisse-retour-<n>.<ext>`
 /// (n from 1; ext from the file's first bytes: pdf, png, jpg); the livret in that version is
