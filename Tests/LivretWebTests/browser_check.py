@@ -71,6 +71,11 @@ def audit(browser, name):
     checked_pages.append((name, path))
 
 
+def present(browser, element_id, timeout=20):
+    """The element with this id, waited for: a form's answer may still be loading when click() returns."""
+    return WebDriverWait(browser, timeout).until(lambda b: b.find_element(By.ID, element_id) if b.find_elements(By.ID, element_id) else False)
+
+
 def sign_in(browser, token, expected_path):
     browser.delete_all_cookies()
     browser.get(URL + "/connexion")
@@ -117,7 +122,7 @@ def main():
         audit(browser, "connexion")
         browser.find_element(By.ID, "jeton").send_keys("lvt_ceci-nest-pas-un-jeton-valide-0000000000")
         browser.find_element(By.CSS_SELECTOR, "form[action='/connexion'] button[type=submit]").click()
-        check("refusé" in browser.find_element(By.ID, "resume-erreurs").text, "a wrong token is refused, said at the top")
+        check("refusé" in present(browser, "resume-erreurs").text, "a wrong token is refused, said at the top")
         check(browser.find_element(By.ID, "jeton").get_attribute("aria-invalid") == "true", "the token field is marked invalid")
         audit(browser, "connexion-refusee")
 
@@ -132,7 +137,7 @@ def main():
         browser.find_element(By.ID, "evaluations").send_keys(os.path.join(samples, "import-lsl.xml"))
         browser.find_element(By.ID, "etablissement").send_keys(broken)
         browser.find_element(By.CSS_SELECTOR, "form[action='/import'] button[type=submit]").click()
-        summary = browser.find_element(By.ID, "resume-erreurs")
+        summary = present(browser, "resume-erreurs")
         check("etablissement" in summary.text, "a broken profile is refused, summarised at the top: %r" % summary.text.splitlines()[:3])
         near = browser.find_elements(By.CSS_SELECTOR, ".en-erreur #etablissement")
         check(len(near) == 1, "the error sits next to the profile field")
@@ -234,7 +239,7 @@ def main():
         browser.find_element(By.ID, "nom").send_keys("Famille de " + child_name)
         browser.find_element(By.ID, "ine").send_keys(child_ine)
         browser.find_element(By.CSS_SELECTOR, "form[action='/utilisateurs'] button[type=submit]").click()
-        family_token = browser.find_element(By.ID, "jeton-nouveau").get_attribute("value")
+        family_token = present(browser, "jeton-nouveau").get_attribute("value")
         check(len(family_token) >= 22, "a family account is created, its token shown once")
         audit(browser, "utilisateurs")
         browser.get(URL + "/utilisateurs")
