@@ -172,7 +172,7 @@ public final class PDFWriter {
         for key in ruleOrder {
             cairo_set_source_rgb(context, key.color.red, key.color.green, key.color.blue)
             cairo_set_line_width(context, key.width)
-            for (x1, y1, x2, y2) in rules[key]! {
+            for (x1, y1, x2, y2) in Self.merged(rules[key]!) {
                 cairo_move_to(context, x1, y1)
                 cairo_line_to(context, x2, y2)
             }
@@ -245,6 +245,44 @@ public final class PDFWriter {
         case .dataCell(let headers): ("TD", PDFStructureAttributes(type: "TD", headers: headers))
         case .artifact: ("Artifact", PDFStructureAttributes(type: "Artifact"))   // never a cairo tag
         }
+    }
+
+    /// The segments of one stroke (one width and colour, square caps), with the horizontal and
+    /// the vertical ones that overlap or touch on one line joined into one: table grids draw each
+    /// cell's borders, so most borders come twice and a row's border in as many pieces as it has
+    /// cells. Stroked in one path, the joined segments cover exactly what the pieces covered (a
+    /// square cap reaches as far past an end as the next piece's line does), with a third of the
+    /// operators. Oblique segments are kept as they are. The order is fixed (sorted), so the
+    /// bytes depend only on the page.
+    static func merged(_ segments: [(Double, Double, Double, Double)]) -> [(Double, Double, Double, Double)] {
+        var horizontal: [(line: Double, start: Double, end: Double)] = []
+        var vertical: [(line: Double, start: Double, end: Double)] = []
+        var oblique: [(Double, Double, Double, Double)] = []
+        for (x1, y1, x2, y2) in segments {
+            if y1 == y2 {
+                horizontal.append((y1, min(x1, x2), max(x1, x2)))
+            } else if x1 == x2 {
+                vertical.append((x1, min(y1, y2), max(y1, y2)))
+            } else {
+                oblique.append((x1, y1, x2, y2))
+            }
+        }
+        func join(_ pieces: [(line: Double, start: Double, end: Double)]) -> [(line: Double, start: Double, end: Double)] {
+            let sorted = pieces.sorted { ($0.line, $0.start, $0.end) < ($1.line, $1.start, $1.end) }
+            var out: [(line: Double, start: Double, end: Double)] = []
+            out.reserveCapacity(sorted.count)
+            for piece in sorted {
+                if let last = out.last, last.line == piece.line, piece.start <= last.end {
+                    out[out.count - 1].end = max(last.end, piece.end)
+                } else {
+                    out.append(piece)
+                }
+            }
+            return out
+        }
+        return join(horizontal).map { ($0.start, $0.line, $0.end, $0.line) }
+            + join(vertical).map { ($0.line, $0.start, $0.line, $0.end) }
+            + oblique
     }
 
     private struct RuleKey: Hashable {
