@@ -361,10 +361,11 @@ public final class PDFWriter {
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else { throw .cairo(status, "cairo_surface_finish") }
+        sinkValue.flush()
         if let error = sinkValue.error { throw PDFError(function: "write", message: error) }
-        if case .none = archival { return sinkValue.handle == nil ? sinkValue.bytes : Data() }
+        if case .none = archival { return sinkValue.handle == nil ? Data(sinkValue.bytes) : Data() }
         let (cut, tail) = try PDFArchivalFinisher.finish(
-            tail: [UInt8](sinkValue.bytes), base: sinkValue.tailBase, cairoDigest: Array(sinkValue.digest.finalize()),
+            tail: sinkValue.bytes, base: sinkValue.tailBase, cairoDigest: Array(sinkValue.digest.finalize()),
             archival: archival, metadata: metadata, structure: tagged ? structure : nil)
         if let handle = sinkValue.handle {
             do {
@@ -376,9 +377,10 @@ public final class PDFWriter {
             }
             return Data()
         }
-        var out = sinkValue.bytes.prefix(cut - sinkValue.tailBase)
+        var out = Data(capacity: cut - sinkValue.tailBase + tail.count)
+        out.append(contentsOf: sinkValue.bytes[..<(cut - sinkValue.tailBase)])
         out.append(contentsOf: tail)
-        return Data(out)
+        return out
     }
 
     /// Pages to finished PDF bytes (PDF/A-2b unless `archival` says otherwise), with faces
@@ -485,13 +487,18 @@ public final class PDFFonts {
 
 /// Where cairo's bytes go: a file handle or memory. It keeps the MD5 of everything written
 /// (the finisher's /ID) and, from `startTail()`, a copy of the end of the file for the finisher.
+/// cairo writes in many small pieces (a number, an operator): they are gathered in `pending`
+/// and hashed and written in large blocks.
 private final class ByteSink {
     let handle: FileHandle?
     /// In memory: every byte. To a handle: the bytes written since `startTail()`.
-    var bytes = Data()
+    var bytes: [UInt8] = []
     /// The offset in the file of `bytes`' first byte.
     var tailBase = 0
+    /// Bytes before `pending`.
     var written = 0
+    /// Bytes not yet hashed nor written to the handle.
+    var pending: [UInt8] = []
     var digest = Insecure.MD5()
     var capturing: Bool
     var error: String?
@@ -499,31 +506,41 @@ private final class ByteSink {
     init(handle: FileHandle?) {
         self.handle = handle
         self.capturing = handle == nil
+        pending.reserveCapacity(Self.block)
     }
+
+    static let block = 1 << 16
 
     func startTail() {
         guard handle != nil else { return }
+        flush()
         capturing = true
         tailBase = written
+    }
+
+    func append(_ buffer: UnsafeRawBufferPointer) -> Bool {
+        pending.append(contentsOf: buffer)
+        if pending.count >= Self.block { flush() }
+        return error == nil
+    }
+
+    /// Hashes `pending`, writes it to the handle, keeps it when capturing.
+    func flush() {
+        guard !pending.isEmpty else { return }
+        digest.update(data: pending)
+        written += pending.count
+        if let handle, error == nil {
+            do { try handle.write(contentsOf: pending) } catch { self.error = "\(error)" }
+        }
+        if capturing { bytes += pending }
+        pending.removeAll(keepingCapacity: true)
     }
 }
 
 private func writeToSink(_ closure: UnsafeMutableRawPointer?, _ data: UnsafePointer<UInt8>?, _ length: UInt32) -> cairo_status_t {
     guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
     let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
-    let buffer = UnsafeRawBufferPointer(start: data, count: Int(length))
-    sink.digest.update(bufferPointer: buffer)
-    sink.written += Int(length)
-    if let handle = sink.handle {
-        do {
-            try handle.write(contentsOf: buffer)
-        } catch {
-            sink.error = "\(error)"
-            return CAIRO_STATUS_WRITE_ERROR
-        }
-    }
-    if sink.capturing { sink.bytes.append(data, count: Int(length)) }
-    return CAIRO_STATUS_SUCCESS
+    return sink.append(UnsafeRawBufferPointer(start: data, count: Int(length))) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR
 }
 
 private struct FreeTypeOwner {
