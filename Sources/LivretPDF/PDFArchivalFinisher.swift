@@ -176,7 +176,7 @@ public enum PDFArchivalFinisher {
                     "CheckSum": .string(Array(Insecure.MD5.hash(data: sourceBytes))),
                     "CreationDate": date, "ModDate": date,
                 ]),
-            ], Flate.compress(sourceBytes)))
+            ], Flate.compress(sourceBytes, level: Flate.fast)))
             let specNumber = add(PDFObject.dictionary([
                 "Type": .name("Filespec"), "F": .text(fileName), "UF": .text(fileName),
                 "Desc": .text("Document source (JSON canonique) dont ce PDF est le rendu"),

@@ -234,12 +234,20 @@ struct PDFObjectParser {
         }
     }
 
-    /// A keyword or number token (regular characters).
-    mutating func regularToken() -> String {
+    /// Moves past the next regular token; whether it is `word` (without making a String).
+    mutating func token(is word: StaticString) -> Bool {
         let start = position
-        while position < bytes.count && !Self.isWhite(bytes[position]) && !Self.isDelimiter(bytes[position]) { position += 1 }
-        return String(decoding: bytes[start..<position], as: UTF8.self)
+        position = tokenEnd(from: start)
+        return word.withUTF8Buffer { bytes[start..<position].elementsEqual($0) }
     }
+
+    /// Moves past the next regular token; its value when it is an unsigned decimal integer.
+    mutating func unsignedToken() -> Int? {
+        let start = position
+        position = tokenEnd(from: start)
+        return unsignedInteger(start, position)
+    }
+
 
     func error(_ message: String) -> PDFSyntaxError { PDFSyntaxError(offset: position, message: message) }
 
@@ -255,8 +263,8 @@ struct PDFObjectParser {
             var name: [UInt8] = []
             var index = start
             while index < position {
-                if bytes[index] == 0x23, index + 2 < position, let value = UInt8(String(decoding: bytes[index + 1...index + 2], as: UTF8.self), radix: 16) {
-                    name.append(value)
+                if bytes[index] == 0x23, index + 2 < position, let high = Self.hexValue(bytes[index + 1]), let low = Self.hexValue(bytes[index + 2]) {
+                    name.append(high << 4 | low)
                     index += 3
                 } else {
                     name.append(bytes[index])
@@ -350,33 +358,18 @@ struct PDFObjectParser {
         default:
             let start = position
             let end = tokenEnd(from: start)
-            if let integer = unsignedInteger(start, end) {
-                // The common case (numbers, references) without making a String.
-                position = end
-                let saved = position
-                skipWhiteAndComments()
-                let generationEnd = tokenEnd(from: position)
-                if let generation = unsignedInteger(position, generationEnd) {
-                    position = generationEnd
-                    skipWhiteAndComments()
-                    if position < bytes.count && bytes[position] == UInt8(ascii: "R"),
-                       position + 1 == bytes.count || Self.isWhite(bytes[position + 1]) || Self.isDelimiter(bytes[position + 1]) {
-                        position += 1
-                        return .reference(integer, generation)
-                    }
-                }
-                position = saved
-                return .integer(integer)
-            }
-            let token = regularToken()
-            guard !token.isEmpty else { throw error("unexpected character") }
+            guard end > start else { throw error("unexpected character") }
+            // Unsigned integers (most numbers, every reference) are read without making a String.
+            let unsigned = unsignedInteger(start, end)
+            let token = unsigned == nil ? String(decoding: bytes[start..<end], as: UTF8.self) : ""
+            position = end
             switch token {
             case "null": return .null
             case "true": return .bool(true)
             case "false": return .bool(false)
             default: break
             }
-            if let integer = Int(token) {
+            if let integer = unsigned ?? Int(token) {
                 // `n g R`?
                 let saved = position
                 skipWhiteAndComments()

@@ -42,7 +42,7 @@ enum PDFStructureFinisher {
                 default: throw failure("page content \(content) has a filter livret does not read")
                 }
                 guard let marked = PDFContentMarker.wrapArtifacts(decoded) else { throw failure("page content \(content) cannot be read") }
-                let data = Flate.compress(marked)
+                let data = Flate.compress(marked, level: Flate.fast)
                 result[content] = PDFObject.dictionary(["Length": .integer(data.count), "Filter": .name("FlateDecode")]).serialized
                     + Array("\nstream\n".utf8) + data + Array("\nendstream".utf8)
             }

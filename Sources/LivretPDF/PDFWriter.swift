@@ -172,7 +172,7 @@ public final class PDFWriter {
         for key in ruleOrder {
             cairo_set_source_rgb(context, key.color.red, key.color.green, key.color.blue)
             cairo_set_line_width(context, key.width)
-            for (x1, y1, x2, y2) in rules[key]! {
+            for (x1, y1, x2, y2) in Self.merged(rules[key]!) {
                 cairo_move_to(context, x1, y1)
                 cairo_line_to(context, x2, y2)
             }
@@ -245,6 +245,44 @@ public final class PDFWriter {
         case .dataCell(let headers): ("TD", PDFStructureAttributes(type: "TD", headers: headers))
         case .artifact: ("Artifact", PDFStructureAttributes(type: "Artifact"))   // never a cairo tag
         }
+    }
+
+    /// The segments of one stroke (one width and colour, square caps), with the horizontal and
+    /// the vertical ones that overlap or touch on one line joined into one: table grids draw each
+    /// cell's borders, so most borders come twice and a row's border in as many pieces as it has
+    /// cells. Stroked in one path, the joined segments cover exactly what the pieces covered (a
+    /// square cap reaches as far past an end as the next piece's line does), with a third of the
+    /// operators. Oblique segments are kept as they are. The order is fixed (sorted), so the
+    /// bytes depend only on the page.
+    static func merged(_ segments: [(Double, Double, Double, Double)]) -> [(Double, Double, Double, Double)] {
+        var horizontal: [(line: Double, start: Double, end: Double)] = []
+        var vertical: [(line: Double, start: Double, end: Double)] = []
+        var oblique: [(Double, Double, Double, Double)] = []
+        for (x1, y1, x2, y2) in segments {
+            if y1 == y2 {
+                horizontal.append((y1, min(x1, x2), max(x1, x2)))
+            } else if x1 == x2 {
+                vertical.append((x1, min(y1, y2), max(y1, y2)))
+            } else {
+                oblique.append((x1, y1, x2, y2))
+            }
+        }
+        func join(_ pieces: [(line: Double, start: Double, end: Double)]) -> [(line: Double, start: Double, end: Double)] {
+            let sorted = pieces.sorted { ($0.line, $0.start, $0.end) < ($1.line, $1.start, $1.end) }
+            var out: [(line: Double, start: Double, end: Double)] = []
+            out.reserveCapacity(sorted.count)
+            for piece in sorted {
+                if let last = out.last, last.line == piece.line, piece.start <= last.end {
+                    out[out.count - 1].end = max(last.end, piece.end)
+                } else {
+                    out.append(piece)
+                }
+            }
+            return out
+        }
+        return join(horizontal).map { ($0.start, $0.line, $0.end, $0.line) }
+            + join(vertical).map { ($0.line, $0.start, $0.line, $0.end) }
+            + oblique
     }
 
     private struct RuleKey: Hashable {
@@ -323,10 +361,11 @@ public final class PDFWriter {
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else { throw .cairo(status, "cairo_surface_finish") }
+        sinkValue.flush()
         if let error = sinkValue.error { throw PDFError(function: "write", message: error) }
-        if case .none = archival { return sinkValue.handle == nil ? sinkValue.bytes : Data() }
+        if case .none = archival { return sinkValue.handle == nil ? Data(sinkValue.bytes) : Data() }
         let (cut, tail) = try PDFArchivalFinisher.finish(
-            tail: [UInt8](sinkValue.bytes), base: sinkValue.tailBase, cairoDigest: Array(sinkValue.digest.finalize()),
+            tail: sinkValue.bytes, base: sinkValue.tailBase, cairoDigest: Array(sinkValue.digest.finalize()),
             archival: archival, metadata: metadata, structure: tagged ? structure : nil)
         if let handle = sinkValue.handle {
             do {
@@ -338,9 +377,10 @@ public final class PDFWriter {
             }
             return Data()
         }
-        var out = sinkValue.bytes.prefix(cut - sinkValue.tailBase)
+        var out = Data(capacity: cut - sinkValue.tailBase + tail.count)
+        out.append(contentsOf: sinkValue.bytes[..<(cut - sinkValue.tailBase)])
         out.append(contentsOf: tail)
-        return Data(out)
+        return out
     }
 
     /// Pages to finished PDF bytes (PDF/A-2b unless `archival` says otherwise), with faces
@@ -447,13 +487,18 @@ public final class PDFFonts {
 
 /// Where cairo's bytes go: a file handle or memory. It keeps the MD5 of everything written
 /// (the finisher's /ID) and, from `startTail()`, a copy of the end of the file for the finisher.
+/// cairo writes in many small pieces (a number, an operator): they are gathered in `pending`
+/// and hashed and written in large blocks.
 private final class ByteSink {
     let handle: FileHandle?
     /// In memory: every byte. To a handle: the bytes written since `startTail()`.
-    var bytes = Data()
+    var bytes: [UInt8] = []
     /// The offset in the file of `bytes`' first byte.
     var tailBase = 0
+    /// Bytes before `pending`.
     var written = 0
+    /// Bytes not yet hashed nor written to the handle.
+    var pending: [UInt8] = []
     var digest = Insecure.MD5()
     var capturing: Bool
     var error: String?
@@ -461,31 +506,41 @@ private final class ByteSink {
     init(handle: FileHandle?) {
         self.handle = handle
         self.capturing = handle == nil
+        pending.reserveCapacity(Self.block)
     }
+
+    static let block = 1 << 16
 
     func startTail() {
         guard handle != nil else { return }
+        flush()
         capturing = true
         tailBase = written
+    }
+
+    func append(_ buffer: UnsafeRawBufferPointer) -> Bool {
+        pending.append(contentsOf: buffer)
+        if pending.count >= Self.block { flush() }
+        return error == nil
+    }
+
+    /// Hashes `pending`, writes it to the handle, keeps it when capturing.
+    func flush() {
+        guard !pending.isEmpty else { return }
+        digest.update(data: pending)
+        written += pending.count
+        if let handle, error == nil {
+            do { try handle.write(contentsOf: pending) } catch { self.error = "\(error)" }
+        }
+        if capturing { bytes += pending }
+        pending.removeAll(keepingCapacity: true)
     }
 }
 
 private func writeToSink(_ closure: UnsafeMutableRawPointer?, _ data: UnsafePointer<UInt8>?, _ length: UInt32) -> cairo_status_t {
     guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
     let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
-    let buffer = UnsafeRawBufferPointer(start: data, count: Int(length))
-    sink.digest.update(bufferPointer: buffer)
-    sink.written += Int(length)
-    if let handle = sink.handle {
-        do {
-            try handle.write(contentsOf: buffer)
-        } catch {
-            sink.error = "\(error)"
-            return CAIRO_STATUS_WRITE_ERROR
-        }
-    }
-    if sink.capturing { sink.bytes.append(data, count: Int(length)) }
-    return CAIRO_STATUS_SUCCESS
+    return sink.append(UnsafeRawBufferPointer(start: data, count: Int(length))) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR
 }
 
 private struct FreeTypeOwner {
