@@ -18,6 +18,7 @@ import urllib.parse
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from axe_core_python.selenium import Axe
 
@@ -71,9 +72,12 @@ def audit(browser, name):
     checked_pages.append((name, path))
 
 
-def present(browser, element_id, timeout=20):
-    """The element with this id, waited for: a form's answer may still be loading when click() returns."""
-    return WebDriverWait(browser, timeout).until(lambda b: b.find_element(By.ID, element_id) if b.find_elements(By.ID, element_id) else False)
+def submit(browser, button):
+    """Clicks a form's submit button and waits until the page it was on is gone: click() may
+    return before the answer arrives, and a lookup made then finds the old page (or nothing)."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, button).click()
+    WebDriverWait(browser, 300).until(expected_conditions.staleness_of(page))
 
 
 def sign_in(browser, token, expected_path):
@@ -81,7 +85,7 @@ def sign_in(browser, token, expected_path):
     browser.get(URL + "/connexion")
     field = browser.find_element(By.ID, "jeton")
     field.send_keys(token)
-    browser.find_element(By.CSS_SELECTOR, "form[action='/connexion'] button[type=submit]").click()
+    submit(browser, "form[action='/connexion'] button[type=submit]")
     WebDriverWait(browser, 20).until(lambda b: urllib.parse.urlparse(b.current_url).path == expected_path)
     check(token not in browser.current_url, "signed in, landed on %s, the token is not in the URL" % expected_path)
     cookies = {c["name"]: c for c in browser.get_cookies()}
@@ -92,7 +96,7 @@ def sign_in(browser, token, expected_path):
 
 
 def sign_out(browser):
-    browser.find_element(By.CSS_SELECTOR, "form.deconnexion button[type=submit]").click()
+    submit(browser, "form.deconnexion button[type=submit]")
     WebDriverWait(browser, 20).until(lambda b: urllib.parse.urlparse(b.current_url).path == "/connexion")
     browser.get(URL + "/tableau-de-bord")
     check(urllib.parse.urlparse(browser.current_url).path == "/connexion", "after sign-out the pages ask to sign in again")
@@ -121,8 +125,8 @@ def main():
         browser.get(URL + "/connexion")
         audit(browser, "connexion")
         browser.find_element(By.ID, "jeton").send_keys("lvt_ceci-nest-pas-un-jeton-valide-0000000000")
-        browser.find_element(By.CSS_SELECTOR, "form[action='/connexion'] button[type=submit]").click()
-        check("refusé" in present(browser, "resume-erreurs").text, "a wrong token is refused, said at the top")
+        submit(browser, "form[action='/connexion'] button[type=submit]")
+        check("refusé" in browser.find_element(By.ID, "resume-erreurs").text, "a wrong token is refused, said at the top")
         check(browser.find_element(By.ID, "jeton").get_attribute("aria-invalid") == "true", "the token field is marked invalid")
         audit(browser, "connexion-refusee")
 
@@ -136,8 +140,8 @@ def main():
         browser.find_element(By.ID, "eleves").send_keys(os.path.join(samples, "ElevesSansAdresses.xml"))
         browser.find_element(By.ID, "evaluations").send_keys(os.path.join(samples, "import-lsl.xml"))
         browser.find_element(By.ID, "etablissement").send_keys(broken)
-        browser.find_element(By.CSS_SELECTOR, "form[action='/import'] button[type=submit]").click()
-        summary = present(browser, "resume-erreurs")
+        submit(browser, "form[action='/import'] button[type=submit]")
+        summary = browser.find_element(By.ID, "resume-erreurs")
         check("etablissement" in summary.text, "a broken profile is refused, summarised at the top: %r" % summary.text.splitlines()[:3])
         near = browser.find_elements(By.CSS_SELECTOR, ".en-erreur #etablissement")
         check(len(near) == 1, "the error sits next to the profile field")
@@ -146,7 +150,7 @@ def main():
         browser.find_element(By.ID, "eleves").send_keys(os.path.join(samples, "ElevesSansAdresses.xml"))
         browser.find_element(By.ID, "evaluations").send_keys(os.path.join(samples, "import-lsl.xml"))
         browser.find_element(By.ID, "etablissement").send_keys(os.path.join(samples, "etablissement.json"))
-        browser.find_element(By.CSS_SELECTOR, "form[action='/import'] button[type=submit]").click()
+        submit(browser, "form[action='/import'] button[type=submit]")
         success = WebDriverWait(browser, 300).until(lambda b: b.find_element(By.CSS_SELECTOR, ".succes"))
         check("140 élèves" in success.text, "the sample lycée is imported: %r" % success.text.splitlines()[1])
         audit(browser, "import-reussi")
@@ -162,7 +166,7 @@ def main():
         browser.find_element(By.ID, "division-" + division).click()
         browser.find_element(By.ID, "division-" + other_division).click()
         browser.find_element(By.ID, "recepisses").click()
-        browser.find_element(By.CSS_SELECTOR, "form[action='/tirages'] button[type=submit]").click()
+        submit(browser, "form[action='/tirages'] button[type=submit]")
         WebDriverWait(browser, 30).until(lambda b: re.fullmatch(r"/tirages/[^/]+", urllib.parse.urlparse(b.current_url).path))
         run_path = urllib.parse.urlparse(browser.current_url).path
         seen = set()
@@ -230,7 +234,7 @@ def main():
         browser.find_element(By.ID, "centre").send_keys(os.environ["LIVRET_JURY_CENTRE"])
         browser.find_element(By.ID, "session").send_keys(os.environ["LIVRET_JURY_SESSION"])
         browser.find_element(By.ID, "divisions").send_keys(division)
-        browser.find_element(By.CSS_SELECTOR, "form[action='/jury/paquets'] button[type=submit]").click()
+        submit(browser, "form[action='/jury/paquets'] button[type=submit]")
         WebDriverWait(browser, 300).until(lambda b: b.find_elements(By.CSS_SELECTOR, "table tbody tr"))
         check("préparé" in browser.find_element(By.CSS_SELECTOR, ".avis").text, "the jury package is made")
         audit(browser, "jury-paquets")
@@ -238,8 +242,8 @@ def main():
         Select(browser.find_element(By.ID, "role")).select_by_value("famille")
         browser.find_element(By.ID, "nom").send_keys("Famille de " + child_name)
         browser.find_element(By.ID, "ine").send_keys(child_ine)
-        browser.find_element(By.CSS_SELECTOR, "form[action='/utilisateurs'] button[type=submit]").click()
-        family_token = present(browser, "jeton-nouveau").get_attribute("value")
+        submit(browser, "form[action='/utilisateurs'] button[type=submit]")
+        family_token = browser.find_element(By.ID, "jeton-nouveau").get_attribute("value")
         check(len(family_token) >= 22, "a family account is created, its token shown once")
         audit(browser, "utilisateurs")
         browser.get(URL + "/utilisateurs")
@@ -271,7 +275,7 @@ def main():
 
         # The archiviste: journal and verification.
         sign_in(browser, os.environ["LIVRET_TOKEN_ARCHIVISTE"], "/archive")
-        browser.find_element(By.CSS_SELECTOR, "form[action='/archive/verifier'] button[type=submit]").click()
+        submit(browser, "form[action='/archive/verifier'] button[type=submit]")
         WebDriverWait(browser, 300).until(lambda b: b.find_elements(By.CSS_SELECTOR, "[role=status] h3"))
         audit(browser, "archiviste")
         check("consultation" in browser.find_element(By.TAG_NAME, "table").text, "the journal lists the consultations")
@@ -282,7 +286,7 @@ def main():
         browser.get(URL + "/verifier")
         audit(browser, "verifier")
         browser.find_element(By.ID, "document").send_keys(child_pdf)
-        browser.find_element(By.CSS_SELECTOR, "form[action='/verifier'] button[type=submit]").click()
+        submit(browser, "form[action='/verifier'] button[type=submit]")
         verdict = browser.find_element(By.ID, "verdict")
         check(verdict.find_element(By.TAG_NAME, "h2").text == "Document authentique", "the public page says the livret is authentic")
         audit(browser, "verifier-authentique")
@@ -290,7 +294,7 @@ def main():
         if code:
             browser.get(URL + "/verifier")
             browser.find_element(By.ID, "code").send_keys(code)
-            browser.find_element(By.CSS_SELECTOR, "form[action='/verifier'] button[type=submit]").click()
+            submit(browser, "form[action='/verifier'] button[type=submit]")
             check(browser.find_element(By.ID, "verdict").find_element(By.TAG_NAME, "h2").text == "Document authentique",
                   "the receipt's QR code is recognised")
         print("%d pages checked" % len(checked_pages))
