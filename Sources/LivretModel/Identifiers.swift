@@ -1,5 +1,14 @@
 /// The identifiers of the French education system and their checks (DESIGN.md, DOMAIN.md §2.4).
 public enum Identifiers {
+    /// Whether `text` is a school year as the archive names it: `2015-2016` (two years of four
+    /// digits, the second the year after the first).
+    public static func isSchoolYear(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let first = Int(parts[0]), let second = Int(parts[1]) else { return false }
+        return second == first + 1
+    }
+
     /// The 23 check letters of a UAI (no I, O, Q).
     static let checkLetters = Array("ABCDEFGHJKLMNPRSTUVWXYZ")
 

@@ -172,7 +172,7 @@ public struct StubRecorder: Sendable {
         let annee = code?.annee ?? current.annee
         let inventory: OCFLInventory
         do { inventory = try archive.inventory(ine: ine) } catch { throw .failed(.refused("\(error)")) }
-        let prefix = "\(annee)/recepisse-retour-"
+        let prefix = ArchivedStub.pathPrefix(annee: annee)
         let existing = inventory.logicalPaths(in: inventory.head).keys.filter { $0.hasPrefix(prefix) }.count
         let logicalPath = "\(prefix)\(existing + 1).\(kind.fileExtension)"
         let handedOver = code?.version ?? ledgerVersion(journal, ine: ine) ?? current.version

@@ -162,7 +162,7 @@ public final class LivretServices: Sendable {
         if let version, !Self.isVersionName(version) {
             throw Problem(.badRequest, detail: "version", problems: [Problem.Item(field: "version", message: "not a version name (v1, v2…)")])
         }
-        if let year, !Self.isSchoolYear(year) {
+        if let year, !Identifiers.isSchoolYear(year) {
             throw Problem(.badRequest, detail: "year", problems: [Problem.Item(field: "year", message: "not a school year (2015-2016)")])
         }
         let archive = self.archive
@@ -189,13 +189,6 @@ public final class LivretServices: Sendable {
 
     static func isVersionName(_ text: String) -> Bool {
         text.count <= 10 && text.hasPrefix("v") && text.count > 1 && text.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
-    }
-
-    static func isSchoolYear(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ $0.count == 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let first = Int(parts[0]), let second = Int(parts[1]) else { return false }
-        return second == first + 1
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LivretArchive
+import LivretModel
 
 /// A pupil as listed: INE, head version, school years and divisions (no name, no mark).
 struct PupilListItem: Codable {
@@ -27,7 +28,7 @@ func addPupilRoutes(to router: Router<LivretRequestContext>, services: LivretSer
         let year = request.uri.queryParameters.get("year")
         var problems: [Problem.Item] = []
         if let division, !UserStore.isCode(division) { problems.append(.init(field: "division", message: "not a division code")) }
-        if let year, !(LivretServices.isSchoolYear(year) || (year.count == 4 && year.allSatisfy { $0.isASCII && $0.isNumber })) {
+        if let year, !(Identifiers.isSchoolYear(year) || (year.count == 4 && year.allSatisfy { $0.isASCII && $0.isNumber })) {
             problems.append(.init(field: "year", message: "not a school year (2015 or 2015-2016)"))
         }
         guard problems.isEmpty else { throw Problem(.badRequest, detail: "invalid query", problems: problems) }

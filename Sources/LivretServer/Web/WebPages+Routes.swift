@@ -311,7 +311,7 @@ extension WebPages {
         let receipts = try await services.receipts(ine: ine, division: Self.division(summary))
         let mayRecord = services.policy.allows(.recordStub, for: signed.principal)
         // The scans of the stubs back, for the roles that may open them; each receipt row links to its own.
-        let stubs = services.policy.allows(.readStub, for: signed.principal) ? Self.stubRows(LivretServices.stubs(in: inventory), ine: ine) : []
+        let stubs = services.policy.allows(.readStub, for: signed.principal) ? Self.stubRows(ArchivedStub.all(in: inventory), ine: ine) : []
         let stubLinks = Dictionary(stubs.map { ($0.version, $0.lien) }, uniquingKeysWith: { first, _ in first })
         let fields: [FormField] = mayRecord ? [
             .file(id: "talon", libelle: "Talon signé revenu (scan)", aide: "PDF, PNG ou JPEG, 20 Mo au plus : son QR code est lu et comparé au livret remis.",
