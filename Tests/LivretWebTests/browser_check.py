@@ -18,7 +18,7 @@ import urllib.parse
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from axe_core_python.selenium import Axe
 
@@ -76,8 +76,26 @@ def submit(browser, button):
     """Clicks a form's submit button and waits until the page it was on is gone: click() may
     return before the answer arrives, and a lookup made then finds the old page (or nothing)."""
     page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, button).click()
-    WebDriverWait(browser, 300).until(expected_conditions.staleness_of(page))
+    try:
+        browser.find_element(By.CSS_SELECTOR, button).click()
+    except WebDriverException as error:
+        # chromedriver may say the clicked node left the document when the answer came at once;
+        # whether the form was sent is what the wait below decides.
+        if "does not belong to the document" not in error.msg:
+            raise
+
+    def gone(_):
+        try:
+            page.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in error.msg:
+                return True
+            raise
+
+    WebDriverWait(browser, 300).until(gone)
 
 
 def sign_in(browser, token, expected_path):
